@@ -1,0 +1,33 @@
+"""Query vocabulary of the disputes app."""
+
+from django.db import models
+from django.db.models import Q
+
+
+class ActorQuerySet(models.QuerySet):
+    def identified_by(self, identifier: str):
+        """Actors whose slug or ISO code (any case) is ``identifier``."""
+        identifier = identifier.strip()
+        return self.filter(Q(slug=identifier.lower()) | Q(code=identifier.upper(), code__gt=""))
+
+
+class EventQuerySet(models.QuerySet):
+    def in_dispute(self, dispute):
+        return self.filter(dispute=dispute)
+
+    def involving(self, actor):
+        """Events in which ``actor`` took part, in any role."""
+        return self.filter(participations__actor=actor).distinct()
+
+    def between(self, after=None, before=None):
+        """Events dated within [after, before], both inclusive; either bound may be omitted."""
+        qs = self
+        if after is not None:
+            qs = qs.filter(date__gte=after)
+        if before is not None:
+            qs = qs.filter(date__lte=before)
+        return qs
+
+    def scheduled(self, today):
+        """Events still to come on ``today``."""
+        return self.filter(date__gt=today)

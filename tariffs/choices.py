@@ -1,0 +1,62 @@
+"""Enumerations of the tariffs app: stable lowercase codes with translated labels."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class MeasureType(models.TextChoices):
+    SURTAX = "surtax", _("Surtax")
+    TARIFF = "tariff", _("Tariff")
+    ANTI_DUMPING = "anti_dumping", _("Anti-dumping duty")
+    COUNTERVAILING = "countervailing", _("Countervailing duty")
+    SAFEGUARD = "safeguard", _("Safeguard")
+    TARIFF_RATE_QUOTA = "tariff_rate_quota", _("Tariff-rate quota")
+    IMPORT_SUSPENSION = "import_suspension", _("Import suspension")
+    EXPORT_CONTROL = "export_control", _("Export control")
+    INVESTIGATION = "investigation", _("Investigation")
+    SANITARY = "sanitary", _("Sanitary or phytosanitary measure")
+    OTHER = "other", _("Other")
+
+
+class MeasureStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed, not imposed")
+    ANNOUNCED = "announced", _("Announced")
+    IN_FORCE = "in_force", _("In force")
+    SUSPENDED = "suspended", _("Suspended")
+    ENDED = "ended", _("Ended")
+
+
+class RateKind(models.TextChoices):
+    STANDARD = "standard", _("Standard")
+    PROVISIONAL_DEPOSIT = "provisional_deposit", _("Provisional deposit")
+    DEFINITIVE = "definitive", _("Definitive")
+    IN_QUOTA = "in_quota", _("In quota")
+    OVER_QUOTA = "over_quota", _("Over quota")
+
+
+class RateState(models.TextChoices):
+    IN_FORCE = "in_force", _("In force")
+    SUSPENDED = "suspended", _("Suspended")
+
+
+class HsCodeBasis(models.TextChoices):
+    OFFICIAL = "official", _("Official (from the legal text)")
+    INFERRED = "inferred", _("Inferred from product names")
+
+
+class LinkType(models.TextChoices):
+    RETALIATES_AGAINST = "retaliates_against", _("Retaliates against")
+    RESPONDS_TO = "responds_to", _("Responds to")
+    INVESTIGATES = "investigates", _("Investigates")
+    AMENDS = "amends", _("Amends")
+    SUPERSEDES = "supersedes", _("Supersedes")
+    SUSPENDS = "suspends", _("Suspends")
+    IMPLEMENTS = "implements", _("Implements")
+
+
+class TradeFlow(models.TextChoices):
+    EXPORTS = "exports", _("Exports")
+    IMPORTS = "imports", _("Imports")
+    TOTAL_TRADE = "total_trade", _("Total trade")
+    REVENUE = "revenue", _("Revenue or receipts")
+    OTHER = "other", _("Other")

@@ -1,0 +1,275 @@
+"""Trade measures: who imposes what on whom, on which products, at which rate, when."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from disputes.choices import Confidence, DatePrecision
+from disputes.models import Actor, Case, Citation, Dispute, Event, Source, TimestampedModel
+
+from . import rate_periods
+from .choices import HsCodeBasis, LinkType, MeasureStatus, MeasureType, RateKind, RateState, TradeFlow
+from .querysets import MeasureQuerySet, RatePeriodQuerySet
+
+hs_code_validator = RegexValidator(r"^[0-9]{2,10}$", _("An HS code is 2 to 10 digits, without dots or spaces."))
+
+
+class Measure(TimestampedModel):
+    """One instrument × one product group × one rate schedule.
+
+    An announcement that creates several measures groups them through ``announcement``.
+    """
+
+    dispute = models.ForeignKey(Dispute, on_delete=models.PROTECT, related_name="measures")
+    reference = models.CharField(
+        _("reference"), max_length=40, blank=True, help_text=_("Identifier in the source dataset, e.g. M09-oil.")
+    )
+    imposed_by = models.ForeignKey(
+        Actor, on_delete=models.PROTECT, related_name="measures_imposed", verbose_name=_("imposed by")
+    )
+    applies_to = models.ManyToManyField(Actor, related_name="measures_targeting", verbose_name=_("applies to"))
+    type = models.CharField(_("type"), max_length=20, choices=MeasureType.choices)
+    title = models.CharField(_("title"), max_length=300)
+    product_description = models.TextField(_("product description"), blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    legal_instrument_name = models.CharField(_("legal instrument"), max_length=300, blank=True)
+    legal_instrument_number = models.CharField(_("instrument number"), max_length=80, blank=True)
+    legal_instrument_url = models.URLField(_("instrument URL"), max_length=500, blank=True)
+    announced_on = models.DateField(_("announced on"))
+    announced_on_precision = models.CharField(
+        _("announcement date precision"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=MeasureStatus.choices, default=MeasureStatus.ANNOUNCED,
+        help_text=_("Derived from the rate periods and kept current every night; only “proposed” is set by hand."),
+    )
+    announcement = models.ForeignKey(
+        Event, on_delete=models.SET_NULL, null=True, blank=True, related_name="measures_announced",
+        verbose_name=_("announcing event"),
+    )
+    related_events = models.ManyToManyField(
+        Event, blank=True, related_name="measures_concerned", verbose_name=_("related events")
+    )
+    cases = models.ManyToManyField(
+        Case, blank=True, related_name="measures", verbose_name=_("challenged in cases")
+    )
+    confidence = models.CharField(_("confidence"), max_length=6, choices=Confidence.choices, default=Confidence.HIGH)
+
+    objects = MeasureQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[applies_to])
+
+    class Meta:
+        ordering = ["announced_on", "id"]
+        verbose_name = _("measure")
+        verbose_name_plural = _("measures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dispute", "reference"], condition=~Q(reference=""), name="tariffs_measure_unique_reference"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["dispute", "announced_on", "id"], name="tariffs_measure_dispute_idx"),
+            models.Index(fields=["imposed_by", "status"], name="tariffs_measure_imposer_idx"),
+            models.Index(fields=["type"], name="tariffs_measure_type_idx"),
+            models.Index(fields=["status"], name="tariffs_measure_status_idx"),
+            models.Index(fields=["announced_on", "id"], name="tariffs_measure_announced_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def _periods(self):
+        cache = getattr(self, "_prefetched_objects_cache", {})
+        return list(cache["rate_periods"]) if "rate_periods" in cache else list(self.rate_periods.all())
+
+    def period_on(self, day: dt.date):
+        """The rate period covering ``day`` (in force or suspended), or None."""
+        return rate_periods.period_on(self._periods(), day)
+
+    def is_in_force_on(self, day: dt.date) -> bool:
+        period = self.period_on(day)
+        return period is not None and period.state == RateState.IN_FORCE
+
+    def rate_on(self, day: dt.date) -> Decimal | None:
+        """The ad valorem rate in force on ``day``; None when not in force or without a rate."""
+        period = self.period_on(day)
+        if period is None or period.state != RateState.IN_FORCE:
+            return None
+        return period.rate_percent
+
+
+class ProductLine(models.Model):
+    """An HS code a measure covers, marked official or inferred."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="product_lines")
+    hs_code = models.CharField(_("HS code"), max_length=10, validators=[hs_code_validator])
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    basis = models.CharField(_("basis"), max_length=8, choices=HsCodeBasis.choices, default=HsCodeBasis.OFFICIAL)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["measure", "hs_code"]
+        verbose_name = _("product line")
+        verbose_name_plural = _("product lines")
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "hs_code"], name="tariffs_productline_unique_code"),
+            models.CheckConstraint(
+                condition=Q(hs_code__regex=r"^[0-9]{2,10}$"), name="tariffs_productline_hs_code_digits"
+            ),
+        ]
+        indexes = [models.Index(fields=["hs_code"], name="tariffs_productline_hs_idx")]
+
+    def __str__(self):
+        return self.hs_code
+
+
+class RatePeriod(models.Model):
+    """A dated window of a measure, in force or suspended, with its ad valorem rate.
+
+    ``valid_to`` is inclusive and may be empty (open-ended). Periods of one measure never overlap:
+    validation checks it everywhere and, on PostgreSQL, an exclusion constraint enforces it.
+    """
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="rate_periods")
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True, help_text=_("Last day; empty if open-ended."))
+    rate_percent = models.DecimalField(
+        _("rate (%)"), max_digits=7, decimal_places=3, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("Ad valorem; may exceed 100. Empty for measures without a rate."),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=RateKind.choices, default=RateKind.STANDARD)
+    state = models.CharField(_("state"), max_length=10, choices=RateState.choices, default=RateState.IN_FORCE)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    objects = RatePeriodQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["measure", "valid_from"]
+        verbose_name = _("rate period")
+        verbose_name_plural = _("rate periods")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
+                name="tariffs_rateperiod_valid_window",
+            ),
+            models.CheckConstraint(
+                condition=Q(rate_percent__isnull=True) | Q(rate_percent__gte=0),
+                name="tariffs_rateperiod_rate_not_negative",
+            ),
+            models.UniqueConstraint(fields=["measure", "valid_from"], name="tariffs_rateperiod_unique_start"),
+        ]
+        indexes = [models.Index(fields=["valid_from", "valid_to"], name="tariffs_rateperiod_window_idx")]
+
+    def __str__(self):
+        end = self.valid_to.isoformat() if self.valid_to else "…"
+        rate = f"{self.rate_percent.normalize():f}%" if self.rate_percent is not None else _("no rate")
+        return f"{self.valid_from.isoformat()} – {end}: {rate} ({self.get_state_display()})"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.valid_to and self.valid_from and self.valid_to < self.valid_from:
+            raise ValidationError({"valid_to": _("“Valid to” cannot be before “valid from”.")})
+
+
+class MeasureLink(models.Model):
+    """A typed, directed link: ``from_measure`` <type> ``to_measure`` (e.g. M09 retaliates against M03)."""
+
+    from_measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="links_out")
+    to_measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="links_in")
+    type = models.CharField(_("type"), max_length=20, choices=LinkType.choices)
+    contested = models.BooleanField(_("contested"), default=False, help_text=_("One side denies this link."))
+    note = models.TextField(_("note"), blank=True)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="measure_links", verbose_name=_("source"))
+    locator = models.CharField(_("locator"), max_length=200, blank=True)
+    quote = models.TextField(_("quote"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["from_measure", "type", "to_measure"]
+        verbose_name = _("measure link")
+        verbose_name_plural = _("measure links")
+        constraints = [
+            models.CheckConstraint(condition=~Q(from_measure=F("to_measure")), name="tariffs_measurelink_no_self_link"),
+            models.UniqueConstraint(
+                fields=["from_measure", "to_measure", "type"], name="tariffs_measurelink_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.from_measure} {self.get_type_display().lower()} {self.to_measure}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.from_measure_id and self.from_measure_id == self.to_measure_id:
+            raise ValidationError({"to_measure": _("A measure cannot be linked to itself.")})
+
+
+class MeasureCitation(Citation):
+    """A source for a measure (or one of its fields, e.g. the rate)."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="citations")
+    cited_field = "measure"
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["measure", "id"]
+        verbose_name = _("measure citation")
+        verbose_name_plural = _("measure citations")
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "source", "field_name"], name="tariffs_measurecitation_unique"),
+        ]
+
+
+class ExposureFigure(TimestampedModel):
+    """A dated, sourced figure of trade at stake. Figures are added, never overwritten."""
+
+    dispute = models.ForeignKey(Dispute, on_delete=models.PROTECT, related_name="exposure_figures")
+    reference = models.CharField(_("reference"), max_length=40, blank=True)
+    measure = models.ForeignKey(
+        Measure, on_delete=models.SET_NULL, null=True, blank=True, related_name="exposure_figures"
+    )
+    product = models.CharField(_("product"), max_length=200, blank=True)
+    flow = models.CharField(_("what it measures"), max_length=12, choices=TradeFlow.choices)
+    description = models.CharField(_("description"), max_length=400)
+    year = models.PositiveSmallIntegerField(_("year"))
+    amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(_("currency"), max_length=3, blank=True, help_text=_("ISO 4217, e.g. CAD"))
+    quantity = models.DecimalField(_("quantity"), max_digits=16, decimal_places=2, null=True, blank=True)
+    quantity_unit = models.CharField(_("quantity unit"), max_length=20, blank=True, help_text=_("e.g. tonnes"))
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="exposure_figures")
+    confidence = models.CharField(_("confidence"), max_length=6, choices=Confidence.choices, default=Confidence.MEDIUM)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["dispute", "year", "id"]
+        verbose_name = _("exposure figure")
+        verbose_name_plural = _("exposure figures")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__isnull=False) | Q(quantity__isnull=False),
+                name="tariffs_exposure_has_a_figure",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | ~Q(currency=""), name="tariffs_exposure_amount_has_currency"
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity__isnull=True) | ~Q(quantity_unit=""), name="tariffs_exposure_quantity_has_unit"
+            ),
+            models.CheckConstraint(condition=Q(year__gte=1900) & Q(year__lte=2100), name="tariffs_exposure_year_range"),
+        ]
+
+    def __str__(self):
+        return self.description

@@ -1,0 +1,55 @@
+"""Query vocabulary of the tariffs app. "In force on D" is answered here and nowhere else."""
+
+import datetime as dt
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q, Subquery
+
+from .choices import RateState
+from .rate_periods import covering
+
+
+class RatePeriodQuerySet(models.QuerySet):
+    def covering(self, day: dt.date):
+        return self.filter(covering(day))
+
+    def in_force_on(self, day: dt.date):
+        return self.covering(day).filter(state=RateState.IN_FORCE)
+
+
+class MeasureQuerySet(models.QuerySet):
+    def _periods_in_force_on(self, day):
+        from .models import RatePeriod
+
+        return RatePeriod.objects.filter(measure=OuterRef("pk")).in_force_on(day)
+
+    def in_force(self, *, on: dt.date):
+        """Measures with a period in state "in force" that covers ``on``."""
+        return self.filter(Exists(self._periods_in_force_on(on)))
+
+    def with_rate_on(self, day: dt.date):
+        """Annotate ``rate_on_date``: the ad valorem rate in force on ``day`` (None if none)."""
+        return self.annotate(
+            rate_on_date=Subquery(self._periods_in_force_on(day).values("rate_percent")[:1])
+        )
+
+    def in_dispute(self, dispute):
+        return self.filter(dispute=dispute)
+
+    def imposed_by(self, actor):
+        return self.filter(imposed_by=actor)
+
+    def applies_to(self, actor):
+        return self.filter(applies_to=actor)
+
+    def with_hs_prefix(self, prefix: str):
+        """Measures with a product line whose HS code starts with ``prefix`` (or is a parent of it)."""
+        from .models import ProductLine
+
+        return self.filter(
+            Exists(
+                ProductLine.objects.filter(measure=OuterRef("pk")).filter(
+                    Q(hs_code__startswith=prefix)
+                )
+            )
+        )
