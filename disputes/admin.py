@@ -1,0 +1,118 @@
+"""Admin for the people who enter disputes, events and sources. Every change is kept (simple-history)."""
+
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Actor, Case, CaseCitation, Dispute, DisputeParty, Event, EventCitation, EventParticipant, Source
+
+
+class CitationInline(admin.TabularInline):
+    """Sources for a record; at least one is required."""
+
+    extra = 0
+    min_num = 1
+    validate_min = True
+    autocomplete_fields = ["source"]
+    fields = ["source", "field_name", "locator", "quote"]
+    verbose_name = _("source")
+    verbose_name_plural = _("sources (at least one)")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("source")
+
+
+@admin.register(Actor)
+class ActorAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "short_name", "kind", "code", "country", "office", "parent"]
+    list_filter = ["kind", "country"]
+    search_fields = ["name", "short_name", "slug", "code", "office"]
+    list_select_related = ["parent"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["parent"]
+    ordering = ["name"]
+
+
+@admin.register(Source)
+class SourceAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "publisher", "published_on", "kind", "language", "url"]
+    list_filter = ["kind", "language"]
+    search_fields = ["title", "publisher", "url"]
+    date_hierarchy = "published_on"
+    ordering = ["-published_on", "title"]
+
+
+class DisputePartyInline(admin.TabularInline):
+    model = DisputeParty
+    extra = 0
+    autocomplete_fields = ["actor"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+
+@admin.register(Dispute)
+class DisputeAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "slug", "status", "started_on", "ended_on", "event_count"]
+    list_filter = ["status"]
+    search_fields = ["title", "slug", "summary"]
+    prepopulated_fields = {"slug": ["title"]}
+    filter_horizontal = ["related_disputes"]
+    inlines = [DisputePartyInline]
+    date_hierarchy = "started_on"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_event_count=Count("events"))
+
+    @admin.display(description=_("events"), ordering="_event_count")
+    def event_count(self, obj):
+        return obj._event_count
+
+
+class CaseCitationInline(CitationInline):
+    model = CaseCitation
+
+
+@admin.register(Case)
+class CaseAdmin(SimpleHistoryAdmin):
+    list_display = ["reference", "title", "forum", "stage", "complainant", "respondent", "initiated_on", "dispute"]
+    list_filter = ["forum", "stage", "dispute"]
+    search_fields = ["reference", "title", "summary"]
+    list_select_related = ["complainant", "respondent", "dispute"]
+    autocomplete_fields = ["complainant", "respondent"]
+    date_hierarchy = "initiated_on"
+    inlines = [CaseCitationInline]
+    ordering = ["-initiated_on", "reference"]
+
+
+class EventParticipantInline(admin.TabularInline):
+    model = EventParticipant
+    extra = 0
+    autocomplete_fields = ["actor"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+
+class EventCitationInline(CitationInline):
+    model = EventCitation
+
+
+@admin.register(Event)
+class EventAdmin(SimpleHistoryAdmin):
+    list_display = ["date", "date_precision", "title", "kind", "level", "case", "confidence", "reference", "dispute"]
+    list_display_links = ["date", "title"]
+    list_filter = ["dispute", "kind", "level", "confidence", "date_precision", "case__forum"]
+    search_fields = ["title", "summary", "reference", "location", "outcome"]
+    list_select_related = ["case", "dispute"]
+    date_hierarchy = "date"
+    autocomplete_fields = ["case"]
+    inlines = [EventParticipantInline, EventCitationInline]
+    ordering = ["-date", "-id"]
+    fieldsets = [
+        (None, {"fields": ["dispute", "reference", "title", "kind", "level", "confidence"]}),
+        (_("When and where"), {"fields": ["date", "date_precision", "end_date", "location"]}),
+        (_("What happened"), {"fields": ["summary", "outcome"]}),
+        (_("Case step"), {"fields": ["case", "case_stage"], "classes": ["collapse"]}),
+    ]

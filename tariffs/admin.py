@@ -1,0 +1,194 @@
+"""Admin for measures: rate periods, product lines, sources and links on one page.
+
+Entering several measures from one announcement: open the announcing event and follow "Add a
+measure announced by this event" (dispute, date and announcement are filled in), save the first
+measure, then use "Save as new" for each further product group, changing only what differs.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from disputes.admin import CitationInline, EventAdmin
+from disputes.models import Event
+
+from .models import ExposureFigure, Measure, MeasureCitation, MeasureLink, ProductLine, RatePeriod
+from .services import measure_refresh_status, rate_periods_validate
+
+
+class RatePeriodFormSet(forms.BaseInlineFormSet):
+    """Checks the periods together: no two may share a day."""
+
+    def clean(self):
+        super().clean()
+        periods = []
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or not data.get("valid_from"):
+                continue
+            periods.append(
+                RatePeriod(
+                    valid_from=data["valid_from"],
+                    valid_to=data.get("valid_to"),
+                    rate_percent=data.get("rate_percent"),
+                    state=data.get("state"),
+                )
+            )
+        try:
+            rate_periods_validate(periods)
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict["rate_periods"]) from exc
+
+
+class RatePeriodInline(admin.TabularInline):
+    model = RatePeriod
+    formset = RatePeriodFormSet
+    extra = 0
+    min_num = 0
+    fields = ["valid_from", "valid_to", "rate_percent", "kind", "state", "note"]
+
+
+class ProductLineInline(admin.TabularInline):
+    model = ProductLine
+    extra = 0
+    fields = ["hs_code", "description", "basis"]
+
+
+class MeasureCitationInline(CitationInline):
+    model = MeasureCitation
+
+
+class MeasureLinkInline(admin.TabularInline):
+    model = MeasureLink
+    fk_name = "from_measure"
+    extra = 0
+    autocomplete_fields = ["to_measure", "source"]
+    fields = ["type", "to_measure", "contested", "source", "locator", "quote", "note"]
+    verbose_name = _("link to another measure")
+    verbose_name_plural = _("links to other measures (this measure … that measure)")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("to_measure", "source")
+
+
+@admin.register(Measure)
+class MeasureAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "title", "reference", "imposed_by", "type", "status", "rate_today", "announced_on", "announcement_link",
+    ]
+    list_filter = ["dispute", "status", "type", "imposed_by", "confidence"]
+    search_fields = ["title", "reference", "product_description", "legal_instrument_name", "product_lines__hs_code"]
+    list_select_related = ["imposed_by", "announcement"]
+    date_hierarchy = "announced_on"
+    autocomplete_fields = ["imposed_by", "applies_to", "announcement", "related_events", "cases"]
+    inlines = [RatePeriodInline, ProductLineInline, MeasureCitationInline, MeasureLinkInline]
+    save_as = True
+    save_as_continue = True
+    ordering = ["-announced_on", "id"]
+    readonly_fields = ["created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["dispute", "reference", "title", "type", "status", "confidence"]}),
+        (_("Who and whom"), {"fields": ["imposed_by", "applies_to"]}),
+        (_("Products"), {"fields": ["product_description"]}),
+        (_("Announcement and legal basis"), {
+            "fields": ["announced_on", "announced_on_precision", "announcement", "legal_instrument_name",
+                       "legal_instrument_number", "legal_instrument_url"],
+        }),
+        (_("Context"), {"fields": ["summary", "related_events", "cases", "created_at", "updated_at"]}),
+    ]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.resolver_match and request.resolver_match.url_name.endswith("changelist"):
+            queryset = queryset.with_rate_on(timezone.localdate())
+        return queryset
+
+    @admin.display(description=_("rate today"))
+    def rate_today(self, obj):
+        rate = getattr(obj, "rate_on_date", None)
+        return f"{rate.normalize():f}%" if rate is not None else "—"
+
+    @admin.display(description=_("announcement"), ordering="announcement__date")
+    def announcement_link(self, obj):
+        if obj.announcement is None:
+            return "—"
+        url = reverse("admin:disputes_event_change", args=[obj.announcement_id])
+        return format_html('<a href="{}">{}</a>', url, obj.announcement.date.isoformat())
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        announcement_id = request.GET.get("announcement")
+        if announcement_id and announcement_id.isdigit():
+            event = Event.objects.filter(pk=announcement_id).first()
+            if event is not None:
+                initial.setdefault("dispute", event.dispute_id)
+                initial.setdefault("announced_on", event.date)
+        return initial
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        measure_refresh_status(measure=form.instance, today=timezone.localdate())
+
+
+@admin.register(ExposureFigure)
+class ExposureFigureAdmin(SimpleHistoryAdmin):
+    list_display = ["description", "year", "flow", "amount", "currency", "quantity", "quantity_unit", "measure", "confidence"]
+    list_filter = ["dispute", "flow", "year", "confidence"]
+    search_fields = ["description", "product", "reference"]
+    list_select_related = ["measure"]
+    autocomplete_fields = ["measure", "source"]
+    ordering = ["-year", "id"]
+
+
+@admin.register(MeasureLink)
+class MeasureLinkAdmin(SimpleHistoryAdmin):
+    list_display = ["from_measure", "type", "to_measure", "contested", "source"]
+    list_filter = ["type", "contested"]
+    search_fields = ["from_measure__title", "to_measure__title", "note"]
+    list_select_related = ["from_measure", "to_measure", "source"]
+    autocomplete_fields = ["from_measure", "to_measure", "source"]
+
+
+class MeasureAnnouncedInline(admin.TabularInline):
+    """The measures an announcement created, with a shortcut to add the next one."""
+
+    model = Measure
+    fk_name = "announcement"
+    fields = ["title", "type", "imposed_by", "status"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    verbose_name = _("measure announced by this event")
+    verbose_name_plural = _("measures announced by this event")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("imposed_by")
+
+
+class EventWithMeasuresAdmin(EventAdmin):
+    """The event admin, extended with the measures an announcement created (tariffs sits above disputes)."""
+
+    inlines = [*EventAdmin.inlines, MeasureAnnouncedInline]
+    search_fields = EventAdmin.search_fields
+    readonly_fields = ["add_measure_link"]
+    fieldsets = [*EventAdmin.fieldsets, (_("Measures"), {"fields": ["add_measure_link"]})]
+
+    @admin.display(description=_("new measure"))
+    def add_measure_link(self, obj):
+        if obj is None or obj.pk is None:
+            return _("Save the event first, then add the measures it announced.")
+        url = reverse("admin:tariffs_measure_add") + f"?announcement={obj.pk}"
+        return format_html('<a class="addlink" href="{}">{}</a>', url, _("Add a measure announced by this event"))
+
+
+admin.site.unregister(Event)
+admin.site.register(Event, EventWithMeasuresAdmin)

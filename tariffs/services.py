@@ -1,0 +1,81 @@
+"""Writes to measures that carry business rules. Every write path (admin, API, loader) uses these."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from . import rate_periods
+from .choices import MeasureStatus
+from .models import Measure, RatePeriod
+
+
+def _period_label(period) -> str:
+    end = period.valid_to.isoformat() if period.valid_to else _("open-ended")
+    return f"{period.valid_from.isoformat()} – {end}"
+
+
+def rate_periods_validate(periods: Sequence) -> None:
+    """Raise ValidationError naming every pair of periods that overlap or window that is inverted."""
+    messages = []
+    for period in periods:
+        if period.valid_to is not None and period.valid_to < period.valid_from:
+            messages.append(
+                _("Period %(period)s ends before it starts.") % {"period": _period_label(period)}
+            )
+        if period.rate_percent is not None and period.rate_percent < 0:
+            messages.append(_("A rate cannot be negative (%(rate)s).") % {"rate": period.rate_percent})
+    if not messages:
+        for i, j in rate_periods.find_overlaps(periods):
+            messages.append(
+                _("Rate periods %(a)s and %(b)s overlap; periods of one measure cannot share a day.")
+                % {"a": _period_label(periods[i]), "b": _period_label(periods[j])}
+            )
+    if messages:
+        raise ValidationError({"rate_periods": messages})
+
+
+@transaction.atomic
+def measure_replace_rate_periods(*, measure: Measure, periods: Iterable[dict], today: dt.date) -> list[RatePeriod]:
+    """Replace all rate periods of ``measure`` after validating them together, then refresh its status."""
+    new = [RatePeriod(measure=measure, **values) for values in periods]
+    rate_periods_validate(new)
+    for period in new:
+        period.full_clean(exclude=["measure"])
+    measure.rate_periods.all().delete()
+    for period in sorted(new, key=lambda p: p.valid_from):
+        period.save()
+    measure_refresh_status(measure=measure, today=today)
+    return new
+
+
+def measure_refresh_status(*, measure: Measure, today: dt.date) -> bool:
+    """Set ``measure.status`` from its periods on ``today``; True if it changed."""
+    status = rate_periods.derive_status(list(measure.rate_periods.all()), today, measure.status)
+    if status == measure.status:
+        return False
+    measure.status = status
+    measure.save(update_fields=["status", "updated_at"])
+    return True
+
+
+def measures_refresh_status(*, today: dt.date, measures=None) -> int:
+    """Refresh the status of ``measures`` (all by default); returns how many changed."""
+    queryset = (measures if measures is not None else Measure.objects.all()).prefetch_related("rate_periods")
+    changed = 0
+    for measure in queryset:
+        status = rate_periods.derive_status(list(measure.rate_periods.all()), today, measure.status)
+        if status != measure.status:
+            measure.status = status
+            measure.save(update_fields=["status", "updated_at"])
+            changed += 1
+    return changed
+
+
+def measure_status_is_manual(status: str) -> bool:
+    """Only "proposed" is set by hand; every other status follows the periods."""
+    return status == MeasureStatus.PROPOSED

@@ -1,0 +1,60 @@
+"""Shared fixtures: a small cast of users, the Canada–China dataset, and the service switch.
+
+Tests marked ``postgres`` or ``redis`` need the real services. Without them they are skipped,
+unless TRADEWATCH_REQUIRE_SERVICES=1 (set by CI), which turns any skip into a failure.
+"""
+
+import os
+
+import pytest
+from django.conf import settings
+
+REQUIRE_SERVICES = os.environ.get("TRADEWATCH_REQUIRE_SERVICES") == "1"
+
+
+def _on_postgres() -> bool:
+    return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "postgres" in item.keywords and not _on_postgres():
+            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://…"))
+        if "redis" in item.keywords and not settings.CELERY_BROKER_URL:
+            item.add_marker(pytest.mark.skip(reason="needs Redis: set CELERY_BROKER_URL=redis://…"))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if REQUIRE_SERVICES and report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"Skipped while TRADEWATCH_REQUIRE_SERVICES=1 (a required service is missing): {report.longrepr}"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the first case once per run; each test then runs in a transaction that is rolled back."""
+    from tariffs.dataset_loader import load_dataset
+
+    with django_db_blocker.unblock():
+        load_dataset("canada-china")
+
+
+@pytest.fixture
+def canada_china(db):
+    from disputes.models import Dispute
+
+    return Dispute.objects.get(slug="canada-china")
+
+
+@pytest.fixture
+def admin_user(db, django_user_model):
+    return django_user_model.objects.create_superuser("owner", "owner@example.org", "correct horse battery")
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    client.force_login(admin_user)
+    return client

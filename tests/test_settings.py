@@ -1,0 +1,51 @@
+"""Settings come from the environment, default to the embedded set-up, and fail loudly on bad values."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_settings(env_overrides: dict, expression: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CELERY_BROKER_URL", "DJANGO_DEBUG")}
+    env.update(env_overrides)
+    env["DJANGO_SETTINGS_MODULE"] = "tradewatch.settings"
+    code = f"import django; django.setup(); from django.conf import settings; print({expression})"
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_with_no_environment_the_app_runs_on_sqlite_with_in_process_tasks():
+    result = run_settings({}, "settings.DATABASES['default']['ENGINE'], settings.CELERY_TASK_ALWAYS_EAGER")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "('django.db.backends.sqlite3', True)"
+
+
+def test_database_and_broker_urls_switch_to_postgresql_and_redis():
+    result = run_settings(
+        {"DATABASE_URL": "postgres://u@db.example:5432/tw", "CELERY_BROKER_URL": "redis://cache.example:6379/0"},
+        "settings.DATABASES['default']['ENGINE'], settings.DATABASES['default']['HOST'], "
+        "settings.CELERY_TASK_ALWAYS_EAGER",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "('django.db.backends.postgresql', 'db.example', False)"
+
+
+@pytest.mark.parametrize(
+    ("env", "complaint"),
+    [
+        ({"DATABASE_URL": "mysql://u@h/db"}, "DATABASE_URL must point to PostgreSQL or SQLite"),
+        ({"CELERY_BROKER_URL": "amqp://guest@localhost//"}, "CELERY_BROKER_URL must be a redis://"),
+        ({"DJANGO_DEBUG": "perhaps"}, "perhaps"),
+        ({"DJANGO_DEBUG": "false"}, "DJANGO_SECRET_KEY must be set"),
+    ],
+)
+def test_malformed_values_stop_the_app_at_start_up(env, complaint):
+    result = run_settings(env, "'started'")
+    assert result.returncode != 0
+    assert complaint in result.stderr
