@@ -68,9 +68,7 @@ class Actor(TimestampedModel):
         verbose_name = _("actor")
         verbose_name_plural = _("actors")
         constraints = [
-            models.UniqueConstraint(
-                fields=["code"], condition=~Q(code=""), name="disputes_actor_unique_code"
-            ),
+            models.UniqueConstraint(fields=["code"], condition=~Q(code=""), name="disputes_actor_unique_code"),
             models.CheckConstraint(
                 condition=Q(code="") | Q(kind=ActorKind.STATE),
                 name="disputes_actor_code_only_for_states",
@@ -94,9 +92,7 @@ class Actor(TimestampedModel):
             if not self.code:
                 errors["code"] = _("A state needs its ISO 3166-1 alpha-2 code.")
             elif self.country and self.country != self.code:
-                errors["country"] = _("A state's country is the state itself (%(code)s).") % {
-                    "code": self.code
-                }
+                errors["country"] = _("A state's country is the state itself (%(code)s).") % {"code": self.code}
             else:
                 self.country = self.code
         elif self.code:
@@ -141,9 +137,7 @@ class Dispute(TimestampedModel):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     title = models.CharField(_("title"), max_length=200)
     summary = models.TextField(_("summary"), blank=True)
-    status = models.CharField(
-        _("status"), max_length=16, choices=DisputeStatus.choices, default=DisputeStatus.ACTIVE
-    )
+    status = models.CharField(_("status"), max_length=16, choices=DisputeStatus.choices, default=DisputeStatus.ACTIVE)
     started_on = models.DateField(_("started on"))
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     related_disputes = models.ManyToManyField("self", verbose_name=_("related disputes"), blank=True)
@@ -204,7 +198,11 @@ class Case(TimestampedModel):
     title = models.CharField(_("title"), max_length=300)
     summary = models.TextField(_("summary"), blank=True)
     complainant = models.ForeignKey(
-        Actor, on_delete=models.PROTECT, related_name="cases_as_complainant", null=True, blank=True,
+        Actor,
+        on_delete=models.PROTECT,
+        related_name="cases_as_complainant",
+        null=True,
+        blank=True,
         help_text=_("Empty for an investigation opened by the authority itself."),
     )
     respondent = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="cases_as_respondent")
@@ -220,9 +218,7 @@ class Case(TimestampedModel):
         verbose_name_plural = _("cases")
         constraints = [
             models.UniqueConstraint(fields=["reference"], name="disputes_case_unique_reference"),
-            models.CheckConstraint(
-                condition=~Q(complainant=F("respondent")), name="disputes_case_distinct_parties"
-            ),
+            models.CheckConstraint(condition=~Q(complainant=F("respondent")), name="disputes_case_distinct_parties"),
         ]
         indexes = [models.Index(fields=["dispute", "stage"], name="disputes_case_stage_idx")]
 
@@ -261,12 +257,13 @@ class Event(TimestampedModel):
         Case, on_delete=models.PROTECT, related_name="events", null=True, blank=True, verbose_name=_("case")
     )
     case_stage = models.CharField(
-        _("case stage reached"), max_length=28, choices=CaseStage.choices, blank=True,
+        _("case stage reached"),
+        max_length=28,
+        choices=CaseStage.choices,
+        blank=True,
         help_text=_("For a step in a case: the stage this event moved the case to."),
     )
-    confidence = models.CharField(
-        _("confidence"), max_length=6, choices=Confidence.choices, default=Confidence.HIGH
-    )
+    confidence = models.CharField(_("confidence"), max_length=6, choices=Confidence.choices, default=Confidence.HIGH)
     participants = models.ManyToManyField(
         Actor, through="EventParticipant", related_name="events", verbose_name=_("participants")
     )
@@ -284,7 +281,8 @@ class Event(TimestampedModel):
                 name="disputes_event_valid_window",
             ),
             models.UniqueConstraint(
-                fields=["dispute", "reference"], condition=~Q(reference=""),
+                fields=["dispute", "reference"],
+                condition=~Q(reference=""),
                 name="disputes_event_unique_reference",
             ),
             models.CheckConstraint(
@@ -352,7 +350,9 @@ class Citation(models.Model):
 
     source = models.ForeignKey(Source, on_delete=models.PROTECT, verbose_name=_("source"))
     field_name = models.CharField(
-        _("field"), max_length=60, blank=True,
+        _("field"),
+        max_length=60,
+        blank=True,
         help_text=_("Leave empty when the source supports the whole record."),
     )
     locator = models.CharField(_("locator"), max_length=200, blank=True, help_text=_("Page, paragraph, article."))
@@ -375,8 +375,10 @@ class Citation(models.Model):
             names = {f.name for f in cited_model._meta.get_fields() if getattr(f, "concrete", False)}
             if self.field_name not in names:
                 raise ValidationError(
-                    {"field_name": _("%(model)s has no field named “%(field)s”.")
-                     % {"model": cited_model._meta.verbose_name, "field": self.field_name}}
+                    {
+                        "field_name": _("%(model)s has no field named “%(field)s”.")
+                        % {"model": cited_model._meta.verbose_name, "field": self.field_name}
+                    }
                 )
 
 
@@ -393,9 +395,7 @@ class EventCitation(Citation):
         verbose_name = _("event citation")
         verbose_name_plural = _("event citations")
         constraints = [
-            models.UniqueConstraint(
-                fields=["event", "source", "field_name"], name="disputes_eventcitation_unique"
-            ),
+            models.UniqueConstraint(fields=["event", "source", "field_name"], name="disputes_eventcitation_unique"),
         ]
 
 

@@ -8,6 +8,7 @@ measure, then use "Save as new" for each further product group, changing only wh
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -18,7 +19,23 @@ from disputes.admin import CitationInline, EventAdmin
 from disputes.models import Event
 
 from .models import ExposureFigure, Measure, MeasureCitation, MeasureLink, ProductLine, RatePeriod
-from .services import measure_refresh_status, rate_periods_validate
+from .services import measure_refresh_status, measure_suspend, rate_periods_validate
+
+
+class SuspendForm(forms.Form):
+    from_date = forms.DateField(label=_("Suspended from"), widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(
+        label=_("Suspended until (last day)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Leave empty for “until further notice”."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("from_date") and data.get("until") and data["until"] < data["from_date"]:
+            self.add_error("until", _("The suspension cannot end before it starts."))
+        return data
 
 
 class RatePeriodFormSet(forms.BaseInlineFormSet):
@@ -79,7 +96,14 @@ class MeasureLinkInline(admin.TabularInline):
 @admin.register(Measure)
 class MeasureAdmin(SimpleHistoryAdmin):
     list_display = [
-        "title", "reference", "imposed_by", "type", "status", "rate_today", "announced_on", "announcement_link",
+        "title",
+        "reference",
+        "imposed_by",
+        "type",
+        "status",
+        "rate_today",
+        "announced_on",
+        "announcement_link",
     ]
     list_filter = ["dispute", "status", "type", "imposed_by", "confidence"]
     search_fields = ["title", "reference", "product_description", "legal_instrument_name", "product_lines__hs_code"]
@@ -89,16 +113,26 @@ class MeasureAdmin(SimpleHistoryAdmin):
     inlines = [RatePeriodInline, ProductLineInline, MeasureCitationInline, MeasureLinkInline]
     save_as = True
     save_as_continue = True
+    actions = ["suspend_for_a_window"]
     ordering = ["-announced_on", "id"]
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["dispute", "reference", "title", "type", "status", "confidence"]}),
         (_("Who and whom"), {"fields": ["imposed_by", "applies_to"]}),
         (_("Products"), {"fields": ["product_description"]}),
-        (_("Announcement and legal basis"), {
-            "fields": ["announced_on", "announced_on_precision", "announcement", "legal_instrument_name",
-                       "legal_instrument_number", "legal_instrument_url"],
-        }),
+        (
+            _("Announcement and legal basis"),
+            {
+                "fields": [
+                    "announced_on",
+                    "announced_on_precision",
+                    "announcement",
+                    "legal_instrument_name",
+                    "legal_instrument_number",
+                    "legal_instrument_url",
+                ],
+            },
+        ),
         (_("Context"), {"fields": ["summary", "related_events", "cases", "created_at", "updated_at"]}),
     ]
 
@@ -130,6 +164,37 @@ class MeasureAdmin(SimpleHistoryAdmin):
                 initial.setdefault("announced_on", event.date)
         return initial
 
+    @admin.action(description=_("Suspend selected measures for a window"), permissions=["change"])
+    def suspend_for_a_window(self, request, queryset):
+        form = SuspendForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            done = []
+            for measure in queryset.prefetch_related("rate_periods"):
+                try:
+                    measure_suspend(
+                        measure=measure,
+                        from_date=form.cleaned_data["from_date"],
+                        until=form.cleaned_data["until"],
+                        today=timezone.localdate(),
+                    )
+                except ValidationError as exc:
+                    self.message_user(request, "; ".join(exc.messages), level="error")
+                    continue
+                self.log_change(request, measure, _("Suspended for a window."))
+                done.append(measure)
+            if done:
+                self.message_user(request, _("Suspended %(count)d measure(s).") % {"count": len(done)})
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Suspend measures for a window"),
+            "form": form,
+            "measures": queryset,
+            "opts": self.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/tariffs/measure/suspend.html", context)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         measure_refresh_status(measure=form.instance, today=timezone.localdate())
@@ -137,7 +202,17 @@ class MeasureAdmin(SimpleHistoryAdmin):
 
 @admin.register(ExposureFigure)
 class ExposureFigureAdmin(SimpleHistoryAdmin):
-    list_display = ["description", "year", "flow", "amount", "currency", "quantity", "quantity_unit", "measure", "confidence"]
+    list_display = [
+        "description",
+        "year",
+        "flow",
+        "amount",
+        "currency",
+        "quantity",
+        "quantity_unit",
+        "measure",
+        "confidence",
+    ]
     list_filter = ["dispute", "flow", "year", "confidence"]
     search_fields = ["description", "product", "reference"]
     list_select_related = ["measure"]

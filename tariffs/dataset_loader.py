@@ -22,16 +22,12 @@ from django.utils import timezone
 from disputes.models import (
     Actor,
     Case,
-    CaseCitation,
     Dispute,
-    DisputeParty,
     Event,
-    EventCitation,
-    EventParticipant,
     Source,
 )
 
-from .models import ExposureFigure, Measure, MeasureCitation, MeasureLink, ProductLine, RatePeriod
+from .models import ExposureFigure, Measure, MeasureLink, RatePeriod
 from .services import measures_refresh_status, rate_periods_validate
 
 
@@ -76,8 +72,11 @@ def load_dataset(name: str, *, today: dt.date | None = None) -> LoadReport:
     except yaml.YAMLError as exc:
         raise DatasetError(f"{path.name} is not valid YAML: {exc}") from exc
     loader = _Loader(data, reason=f"load_dataset {path.stem}", today=today or timezone.localdate())
-    with transaction.atomic():
-        loader.run()
+    try:
+        with transaction.atomic():
+            loader.run()
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise DatasetError(f"{path.name}: malformed entry after {loader.last_where or 'the start'}: {exc!r}") from exc
     return loader.report
 
 
@@ -89,6 +88,7 @@ class _Loader:
         self.reason = reason
         self.today = today
         self.report = LoadReport()
+        self.last_where = ""
         self.actors: dict[str, Actor] = {}
         self.sources: dict[str, Source] = {}
         self.cases: dict[str, Case] = {}
@@ -106,6 +106,7 @@ class _Loader:
         obj.save()
 
     def upsert(self, model, lookup: dict, values: dict, where: str):
+        self.last_where = where
         obj = model.objects.filter(**lookup).first()
         if obj is None:
             obj = model(**lookup, **values)
@@ -223,7 +224,7 @@ class _Loader:
             values = {
                 "title": row["title"],
                 "publisher": row.get("publisher") or "",
-                "published_on": row.get("published_on"),
+                "published_on": _date(row.get("published_on"), where),
                 "language": row.get("language") or "",
                 "kind": row.get("kind") or "news",
                 "url": row.get("url") or "",
@@ -237,7 +238,9 @@ class _Loader:
     def load_dispute(self):
         row = self.data["dispute"]
         where = f"dispute {row.get('slug')!r}"
-        values = {k: row.get(k) for k in ("title", "status", "started_on", "ended_on")}
+        values = {k: row.get(k) for k in ("title", "status")}
+        values["started_on"] = _date(row.get("started_on"), where, required=True)
+        values["ended_on"] = _date(row.get("ended_on"), where)
         values["summary"] = row.get("summary") or ""
         self.dispute = self.upsert(Dispute, {"slug": row["slug"]}, values, where)
         parties = [
@@ -257,7 +260,7 @@ class _Loader:
                 "complainant": self.actor(row.get("complainant"), where),
                 "respondent": self.actor(row["respondent"], where),
                 "stage": row["stage"],
-                "initiated_on": row["initiated_on"],
+                "initiated_on": _date(row.get("initiated_on"), where, required=True),
                 "url": row.get("url") or "",
             }
             case = self.upsert(Case, {"reference": row["reference"]}, values, where)
@@ -287,9 +290,9 @@ class _Loader:
             if reference in self.events:
                 raise DatasetError(f"{where}: duplicate reference")
             values = {
-                "date": row["date"],
+                "date": _date(row.get("date"), where, required=True),
                 "date_precision": row.get("precision") or "day",
-                "end_date": row.get("end_date"),
+                "end_date": _date(row.get("end_date"), where),
                 "kind": row["kind"],
                 "level": row.get("level") or "",
                 "title": row["title"],
@@ -327,7 +330,7 @@ class _Loader:
                 "legal_instrument_name": instrument.get("name") or "",
                 "legal_instrument_number": instrument.get("number") or "",
                 "legal_instrument_url": instrument.get("url") or "",
-                "announced_on": row["announced_on"],
+                "announced_on": _date(row.get("announced_on"), where, required=True),
                 "announced_on_precision": row.get("announced_precision") or "day",
                 "announcement": self.event(row["announcement"], where) if row.get("announcement") else None,
                 "confidence": row.get("confidence") or "high",
@@ -339,7 +342,11 @@ class _Loader:
             self.sync_m2m(measure, "related_events", [self.event(r, where) for r in row.get("related_events") or []])
             self.sync_m2m(measure, "cases", [self.case(r, where) for r in row.get("cases") or []])
             products = [
-                {"hs_code": str(p["hs"]), "description": p.get("description") or "", "basis": p.get("basis") or "official"}
+                {
+                    "hs_code": str(p["hs"]),
+                    "description": p.get("description") or "",
+                    "basis": p.get("basis") or "official",
+                }
                 for p in row.get("products") or []
             ]
             self.sync_children(measure.product_lines, ("hs_code",), products, where)
@@ -353,8 +360,8 @@ class _Loader:
         wanted = [
             RatePeriod(
                 measure=measure,
-                valid_from=r["from"],
-                valid_to=r.get("to"),
+                valid_from=_date(r.get("from"), where, required=True),
+                valid_to=_date(r.get("to"), where),
                 rate_percent=_decimal(r.get("rate"), where),
                 kind=r.get("kind") or "standard",
                 state=r.get("state") or "in_force",
@@ -437,6 +444,19 @@ def _decimal(value, where):
         return Decimal(str(value))
     except InvalidOperation:
         raise DatasetError(f"{where}: {value!r} is not a decimal number") from None
+
+
+def _date(value, where, *, required=False):
+    if value is None or value == "":
+        if required:
+            raise DatasetError(f"{where}: a date is required")
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise DatasetError(f"{where}: {value!r} is not a date (YYYY-MM-DD)") from None
 
 
 def _attname(model, name):

@@ -45,19 +45,24 @@ class Measure(TimestampedModel):
         _("announcement date precision"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
     )
     status = models.CharField(
-        _("status"), max_length=10, choices=MeasureStatus.choices, default=MeasureStatus.ANNOUNCED,
+        _("status"),
+        max_length=10,
+        choices=MeasureStatus.choices,
+        default=MeasureStatus.ANNOUNCED,
         help_text=_("Derived from the rate periods and kept current every night; only “proposed” is set by hand."),
     )
     announcement = models.ForeignKey(
-        Event, on_delete=models.SET_NULL, null=True, blank=True, related_name="measures_announced",
+        Event,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="measures_announced",
         verbose_name=_("announcing event"),
     )
     related_events = models.ManyToManyField(
         Event, blank=True, related_name="measures_concerned", verbose_name=_("related events")
     )
-    cases = models.ManyToManyField(
-        Case, blank=True, related_name="measures", verbose_name=_("challenged in cases")
-    )
+    cases = models.ManyToManyField(Case, blank=True, related_name="measures", verbose_name=_("challenged in cases"))
     confidence = models.CharField(_("confidence"), max_length=6, choices=Confidence.choices, default=Confidence.HIGH)
 
     objects = MeasureQuerySet.as_manager()
@@ -140,7 +145,11 @@ class RatePeriod(models.Model):
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True, help_text=_("Last day; empty if open-ended."))
     rate_percent = models.DecimalField(
-        _("rate (%)"), max_digits=7, decimal_places=3, null=True, blank=True,
+        _("rate (%)"),
+        max_digits=7,
+        decimal_places=3,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0"))],
         help_text=_("Ad valorem; may exceed 100. Empty for measures without a rate."),
     )
@@ -200,9 +209,7 @@ class MeasureLink(models.Model):
         verbose_name_plural = _("measure links")
         constraints = [
             models.CheckConstraint(condition=~Q(from_measure=F("to_measure")), name="tariffs_measurelink_no_self_link"),
-            models.UniqueConstraint(
-                fields=["from_measure", "to_measure", "type"], name="tariffs_measurelink_unique"
-            ),
+            models.UniqueConstraint(fields=["from_measure", "to_measure", "type"], name="tariffs_measurelink_unique"),
         ]
 
     def __str__(self):

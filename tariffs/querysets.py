@@ -29,9 +29,7 @@ class MeasureQuerySet(models.QuerySet):
 
     def with_rate_on(self, day: dt.date):
         """Annotate ``rate_on_date``: the ad valorem rate in force on ``day`` (None if none)."""
-        return self.annotate(
-            rate_on_date=Subquery(self._periods_in_force_on(day).values("rate_percent")[:1])
-        )
+        return self.annotate(rate_on_date=Subquery(self._periods_in_force_on(day).values("rate_percent")[:1]))
 
     def in_dispute(self, dispute):
         return self.filter(dispute=dispute)
@@ -47,9 +45,5 @@ class MeasureQuerySet(models.QuerySet):
         from .models import ProductLine
 
         return self.filter(
-            Exists(
-                ProductLine.objects.filter(measure=OuterRef("pk")).filter(
-                    Q(hs_code__startswith=prefix)
-                )
-            )
+            Exists(ProductLine.objects.filter(measure=OuterRef("pk")).filter(Q(hs_code__startswith=prefix)))
         )

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from . import rate_periods
-from .choices import MeasureStatus
+from .choices import MeasureStatus, RateState
 from .models import Measure, RatePeriod
 
 
@@ -24,9 +24,7 @@ def rate_periods_validate(periods: Sequence) -> None:
     messages = []
     for period in periods:
         if period.valid_to is not None and period.valid_to < period.valid_from:
-            messages.append(
-                _("Period %(period)s ends before it starts.") % {"period": _period_label(period)}
-            )
+            messages.append(_("Period %(period)s ends before it starts.") % {"period": _period_label(period)})
         if period.rate_percent is not None and period.rate_percent < 0:
             messages.append(_("A rate cannot be negative (%(rate)s).") % {"rate": period.rate_percent})
     if not messages:
@@ -79,3 +77,51 @@ def measures_refresh_status(*, today: dt.date, measures=None) -> int:
 def measure_status_is_manual(status: str) -> bool:
     """Only "proposed" is set by hand; every other status follows the periods."""
     return status == MeasureStatus.PROPOSED
+
+
+@transaction.atomic
+def measure_suspend(*, measure: Measure, from_date: dt.date, until: dt.date | None, today: dt.date) -> Measure:
+    """Suspend ``measure`` from ``from_date`` through ``until`` (inclusive; None: until further notice).
+
+    The period in force on ``from_date`` is split: the suspended window keeps its rate and kind for
+    the record, and what followed the window stays as it was (the measure resumes).
+    """
+    if until is not None and until < from_date:
+        raise ValidationError({"until": _("The suspension cannot end before it starts.")})
+    periods = sorted(measure.rate_periods.all(), key=lambda p: p.valid_from)
+    current = rate_periods.period_on(periods, from_date)
+    if current is None or current.state != RateState.IN_FORCE:
+        raise ValidationError(
+            {"from_date": _("%(measure)s is not in force on %(day)s.") % {"measure": measure, "day": from_date}}
+        )
+    window_end = until or dt.date.max
+    rows = []
+    for period in periods:
+        values = {
+            "valid_from": period.valid_from,
+            "valid_to": period.valid_to,
+            "rate_percent": period.rate_percent,
+            "kind": period.kind,
+            "state": period.state,
+            "note": period.note,
+        }
+        end = period.valid_to or dt.date.max
+        if end < from_date or period.valid_from > window_end:
+            rows.append(values)
+            continue
+        if period.valid_from < from_date:
+            rows.append({**values, "valid_to": from_date - dt.timedelta(days=1)})
+        if until is not None and end > until:
+            rows.append({**values, "valid_from": until + dt.timedelta(days=1)})
+    rows.append(
+        {
+            "valid_from": from_date,
+            "valid_to": until,
+            "rate_percent": current.rate_percent,
+            "kind": current.kind,
+            "state": RateState.SUSPENDED,
+            "note": _("Suspended"),
+        }
+    )
+    measure_replace_rate_periods(measure=measure, periods=rows, today=today)
+    return measure

@@ -30,7 +30,9 @@ def pytest_runtest_makereport(item, call):
     report = outcome.get_result()
     if REQUIRE_SERVICES and report.skipped and not hasattr(report, "wasxfail"):
         report.outcome = "failed"
-        report.longrepr = f"Skipped while TRADEWATCH_REQUIRE_SERVICES=1 (a required service is missing): {report.longrepr}"
+        report.longrepr = (
+            f"Skipped while TRADEWATCH_REQUIRE_SERVICES=1 (a required service is missing): {report.longrepr}"
+        )
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ def run_settings(env_overrides: dict, expression: str) -> subprocess.CompletedPr
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CELERY_BROKER_URL", "DJANGO_DEBUG")}
     env.update(env_overrides)
     env["DJANGO_SETTINGS_MODULE"] = "tradewatch.settings"
-    code = f"import django; django.setup(); from django.conf import settings; print({expression})"
+    code = f"import django; django.setup(); from django.conf import settings; print(repr(({expression})))"
     return subprocess.run(  # noqa: S603
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
     )

@@ -30,7 +30,9 @@ def test_only_states_carry_an_iso_code_in_the_database():
 
 def test_two_actors_cannot_share_an_iso_code():
     refused_by_database(
-        lambda: Actor.objects.create(slug="canada-2", name="Canada again", kind=ActorKind.STATE, code="CA", country="CA")
+        lambda: Actor.objects.create(
+            slug="canada-2", name="Canada again", kind=ActorKind.STATE, code="CA", country="CA"
+        )
     )
 
 
@@ -76,8 +78,11 @@ def test_event_references_are_unique_within_a_dispute(canada_china):
 
 def test_a_month_precise_event_must_be_dated_on_the_first():
     event = Event(
-        dispute=DisputeFactory(), date=dt.date(2019, 3, 15), date_precision=DatePrecision.MONTH,
-        kind="announcement", title="Early March",
+        dispute=DisputeFactory(),
+        date=dt.date(2019, 3, 15),
+        date_precision=DatePrecision.MONTH,
+        kind="announcement",
+        title="Early March",
     )
     with pytest.raises(ValidationError) as excinfo:
         event.full_clean()
@@ -97,8 +102,14 @@ def test_a_case_cannot_oppose_a_party_to_itself():
     canada = Actor.objects.get(code="CA")
     refused_by_database(
         lambda: Case.objects.create(
-            dispute=DisputeFactory(), forum=CaseForum.WTO, reference="DS999", title="Self", complainant=canada,
-            respondent=canada, stage=CaseStage.CONSULTATIONS_REQUESTED, initiated_on=dt.date(2025, 1, 1),
+            dispute=DisputeFactory(),
+            forum=CaseForum.WTO,
+            reference="DS999",
+            title="Self",
+            complainant=canada,
+            respondent=canada,
+            stage=CaseStage.CONSULTATIONS_REQUESTED,
+            initiated_on=dt.date(2025, 1, 1),
         )
     )
 
@@ -107,8 +118,14 @@ def test_case_references_are_unique(canada_china):
     china, canada = Actor.objects.get(code="CN"), Actor.objects.get(code="CA")
     refused_by_database(
         lambda: Case.objects.create(
-            dispute=canada_china, forum=CaseForum.WTO, reference="DS627", title="Copy", complainant=china,
-            respondent=canada, stage=CaseStage.CONSULTATIONS_REQUESTED, initiated_on=dt.date(2024, 9, 6),
+            dispute=canada_china,
+            forum=CaseForum.WTO,
+            reference="DS627",
+            title="Copy",
+            complainant=china,
+            respondent=canada,
+            stage=CaseStage.CONSULTATIONS_REQUESTED,
+            initiated_on=dt.date(2024, 9, 6),
         )
     )
 

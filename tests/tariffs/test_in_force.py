@@ -1,4 +1,4 @@
-""""What was in force on day D, at which rate" on the real Canada–China data.
+""" "What was in force on day D, at which rate" on the real Canada–China data.
 
 ``Measure.objects.in_force(on=)`` (SQL) and ``measure.rate_on()`` (Python) must agree everywhere.
 """
@@ -56,7 +56,12 @@ def test_rate_on_a_day(reference, day, expected):
 
 def test_what_china_had_in_force_against_canada_on_1_april_2025():
     assert in_force_refs(D(2025, 4, 1), "CN") == {
-        "M09-oil", "M09-meal", "M09-peas", "M09-pork", "M09-seafood", "M09-lobster-crab",
+        "M09-oil",
+        "M09-meal",
+        "M09-peas",
+        "M09-pork",
+        "M09-seafood",
+        "M09-lobster-crab",
     }
 
 

@@ -77,7 +77,9 @@ def test_the_same_link_cannot_be_recorded_twice():
     source = SourceFactory()
     MeasureLink.objects.create(from_measure=a, to_measure=b, type=LinkType.RETALIATES_AGAINST, source=source)
     refused_by_database(
-        lambda: MeasureLink.objects.create(from_measure=a, to_measure=b, type=LinkType.RETALIATES_AGAINST, source=source)
+        lambda: MeasureLink.objects.create(
+            from_measure=a, to_measure=b, type=LinkType.RETALIATES_AGAINST, source=source
+        )
     )
 
 
@@ -151,3 +153,28 @@ def test_status_follows_the_periods(today, expected):
 def test_a_proposed_measure_without_periods_stays_proposed():
     assert derive_status([], D(2025, 1, 1), MeasureStatus.PROPOSED) == MeasureStatus.PROPOSED
     assert derive_status([], D(2025, 1, 1), MeasureStatus.IN_FORCE) == MeasureStatus.ANNOUNCED
+
+
+def test_suspending_for_a_window_splits_the_period_and_resumes_after_it():
+    measure = RatePeriodFactory(valid_from=D(2025, 3, 20), valid_to=None, rate_percent=100).measure
+    from tariffs.services import measure_suspend
+
+    measure_suspend(measure=measure, from_date=D(2026, 3, 1), until=D(2026, 12, 31), today=D(2026, 6, 1))
+    windows = list(measure.rate_periods.order_by("valid_from").values_list("valid_from", "valid_to", "state"))
+    assert windows == [
+        (D(2025, 3, 20), D(2026, 2, 28), "in_force"),
+        (D(2026, 3, 1), D(2026, 12, 31), "suspended"),
+        (D(2027, 1, 1), None, "in_force"),
+    ]
+    measure.refresh_from_db()
+    assert measure.status == MeasureStatus.SUSPENDED
+    assert measure.rate_on(D(2027, 1, 1)) == Decimal("100")
+
+
+def test_a_measure_cannot_be_suspended_where_it_is_not_in_force():
+    measure = RatePeriodFactory(valid_from=D(2025, 3, 20)).measure
+    from tariffs.services import measure_suspend
+
+    with pytest.raises(ValidationError) as excinfo:
+        measure_suspend(measure=measure, from_date=D(2025, 1, 1), until=None, today=D(2025, 6, 1))
+    assert "from_date" in excinfo.value.message_dict
