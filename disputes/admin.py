@@ -1,6 +1,7 @@
 """Admin for the people who enter disputes, events and sources. Every change is kept (simple-history)."""
 
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -36,6 +37,7 @@ class ActorAdmin(SimpleHistoryAdmin):
 
 @admin.register(Source)
 class SourceAdmin(SimpleHistoryAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["title", "publisher", "published_on", "kind", "language", "url"]
     list_filter = ["kind", "language"]
     search_fields = ["title", "publisher", "url"]
@@ -76,6 +78,7 @@ class CaseCitationInline(CitationInline):
 
 @admin.register(Case)
 class CaseAdmin(SimpleHistoryAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["reference", "title", "forum", "stage", "complainant", "respondent", "initiated_on", "dispute"]
     list_filter = ["forum", "stage", "dispute"]
     search_fields = ["reference", "title", "summary"]

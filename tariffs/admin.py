@@ -7,6 +7,7 @@ measure, then use "Save as new" for each further product group, changing only wh
 
 from django import forms
 from django.contrib import admin
+from django.db import models
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -95,6 +96,7 @@ class MeasureLinkInline(admin.TabularInline):
 
 @admin.register(Measure)
 class MeasureAdmin(SimpleHistoryAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = [
         "title",
         "reference",

@@ -42,6 +42,7 @@ class DisputeFactory(factory.django.DjangoModelFactory):
 class EventFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Event
+        skip_postgeneration_save = True
 
     dispute = factory.SubFactory(DisputeFactory)
     date = dt.date(2025, 3, 8)
@@ -57,6 +58,7 @@ class EventFactory(factory.django.DjangoModelFactory):
 class MeasureFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Measure
+        skip_postgeneration_save = True
 
     dispute = factory.SubFactory(DisputeFactory)
     imposed_by = factory.SubFactory(ActorFactory)

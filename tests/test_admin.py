@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -42,11 +43,8 @@ def test_every_add_page_opens(admin_client, model):
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.label)
 def test_every_change_and_history_page_opens(admin_client, model):
-    obj = model.objects.order_by("pk").first()
-    if obj is None:
-        obj = {Event: EventFactory, Measure: MeasureFactory}.get(model, lambda: None)()
-    if obj is None:
-        pytest.skip(f"the dataset has no {model._meta.verbose_name}")
+    obj = model.objects.order_by("pk").first() or Group.objects.create(name="Editors")
+    assert isinstance(obj, model)
     with CaptureQueriesContext(connection) as queries:
         response = admin_client.get(_url(model, "change", obj.pk))
     assert response.status_code == 200

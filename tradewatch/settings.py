@@ -133,6 +133,10 @@ STORAGES = {
     },
 }
 
+# In development, whitenoise serves straight from the app folders (no collectstatic needed).
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
+
 # --- Security (production values come with DJANGO_DEBUG=false) ------------------------------
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
