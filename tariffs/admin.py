@@ -7,8 +7,8 @@ measure, then use "Save as new" for each further product group, changing only wh
 
 from django import forms
 from django.contrib import admin
-from django.db import models
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
