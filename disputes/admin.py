@@ -14,11 +14,14 @@ class CitationInline(admin.TabularInline):
 
     extra = 0
     min_num = 1
-    validate_min = True
     autocomplete_fields = ["source"]
     fields = ["source", "field_name", "locator", "quote"]
     verbose_name = _("source")
     verbose_name_plural = _("sources (at least one)")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # The admin passes min_num to the formset but enforces it only in JavaScript.
+        return super().get_formset(request, obj, validate_min=True, **kwargs)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("source")

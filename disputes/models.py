@@ -372,7 +372,8 @@ class Citation(models.Model):
 
         if self.field_name:
             cited_model = self._meta.get_field(self.cited_field).related_model
-            names = {f.name for f in cited_model._meta.get_fields() if getattr(f, "concrete", False)}
+            # Own fields, many-to-many fields and child rows such as a measure's rate_periods.
+            names = {f.name for f in cited_model._meta.get_fields()} - {"citations"}
             if self.field_name not in names:
                 raise ValidationError(
                     {

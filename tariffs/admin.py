@@ -107,7 +107,7 @@ class MeasureAdmin(SimpleHistoryAdmin):
         "announced_on",
         "announcement_link",
     ]
-    list_filter = ["dispute", "status", "type", "imposed_by", "confidence"]
+    list_filter = ["dispute", "status", "type", ("imposed_by", admin.RelatedOnlyFieldListFilter), "confidence"]
     search_fields = ["title", "reference", "product_description", "legal_instrument_name", "product_lines__hs_code"]
     list_select_related = ["imposed_by", "announcement"]
     date_hierarchy = "announced_on"
