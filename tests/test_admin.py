@@ -156,9 +156,9 @@ def test_entering_the_8_march_2025_countermeasures(admin_client, canada_china):
     assert announced.count() == 5
     assert sorted(m.rate_on(dt.date(2025, 4, 1)) for m in announced) == [25, 25, 100, 100, 100]
     assert set(announced.values_list("status", flat=True)) == {"in_force"}
-    assert (
-        "measures announced by this event" in admin_client.get(_url(Event, "change", announcement.pk)).content.decode()
-    )
+    event_page = admin_client.get(_url(Event, "change", announcement.pk)).content.decode()
+    assert "Measures announced by this event" in event_page
+    assert all(f"on Canadian {product}" in event_page for product, _, _ in products)
 
 
 def test_overlapping_rate_periods_are_a_form_error_in_admin(admin_client):
