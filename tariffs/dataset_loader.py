@@ -153,19 +153,30 @@ class _Loader:
                 child.delete()
                 self.report.deleted[model.__name__] += 1
 
-    def actor(self, slug, where):
-        if slug is None:
+    @staticmethod
+    def _resolve(table: dict, key, what: str, where: str):
+        """The record ``key`` names in ``table``; an empty key means none."""
+        if key is None or key == "":
             return None
         try:
-            return self.actors[slug]
+            return table[key]
         except KeyError:
-            raise DatasetError(f"{where}: unknown actor {slug!r}") from None
+            raise DatasetError(f"{where}: unknown {what} {key!r}") from None
+
+    def actor(self, slug, where):
+        return self._resolve(self.actors, slug, "actor", where)
 
     def source(self, key, where):
-        try:
-            return self.sources[key]
-        except KeyError:
-            raise DatasetError(f"{where}: unknown source key {key!r}") from None
+        return self._resolve(self.sources, key, "source key", where)
+
+    def case(self, reference, where):
+        return self._resolve(self.cases, reference, "case", where)
+
+    def event(self, reference, where):
+        return self._resolve(self.events, reference, "event", where)
+
+    def measure(self, reference, where):
+        return self._resolve(self.measures, reference, "measure", where)
 
     def citation_rows(self, items, where) -> list[dict]:
         rows = []
@@ -268,20 +279,6 @@ class _Loader:
                 case.citations, ("source", "field_name"), self.citation_rows(row.get("sources"), where), where
             )
             self.cases[row["reference"]] = case
-
-    def case(self, reference, where):
-        if not reference:
-            return None
-        try:
-            return self.cases[reference]
-        except KeyError:
-            raise DatasetError(f"{where}: unknown case {reference!r}") from None
-
-    def event(self, reference, where):
-        try:
-            return self.events[reference]
-        except KeyError:
-            raise DatasetError(f"{where}: unknown event {reference!r}") from None
 
     def load_events(self):
         for row in self.data.get("events", []):
@@ -388,12 +385,6 @@ class _Loader:
         for period in sorted(wanted, key=lambda p: p.valid_from):
             self._save(period, where)
             self.report.created["RatePeriod"] += 1
-
-    def measure(self, reference, where):
-        try:
-            return self.measures[reference]
-        except KeyError:
-            raise DatasetError(f"{where}: unknown measure {reference!r}") from None
 
     def load_links(self):
         seen = set()
