@@ -8,6 +8,7 @@ Malformed values fail at start-up rather than at the first request.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "simple_history",
     "disputes",
     "tariffs",
+    "timelines",
 ]
 
 MIDDLEWARE = [
@@ -167,6 +169,20 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# A broker outage must not hold an edit for long: give up publishing quickly (the edit is saved,
+# the refresh request waits in the database for the next edit or the nightly run).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BEAT_SCHEDULE = {
+    "refresh-all-timelines-nightly": {
+        "task": "timelines.tasks.refresh_all_disputes",
+        "schedule": crontab(
+            hour=env.int("TIMELINES_NIGHTLY_HOUR", default=0), minute=env.int("TIMELINES_NIGHTLY_MINUTE", default=5)
+        ),
+    },
+}
 
 # --- Logging: one line per record to stdout ------------------------------------------------
 LOG_LEVEL = env.str("DJANGO_LOG_LEVEL", default="INFO")

@@ -1,0 +1,75 @@
+"""Asking for a refresh after an edit: record what changed, then queue one task per dispute.
+
+The requests are written in the edit's own transaction. After commit, a conditional UPDATE claims
+the dispute's "queued" flag; only the edit that wins it sends a task, so a burst of edits queues
+one refresh (or a few, when a refresh starts mid-burst). Sending never fails an edit: if the broker
+is down the error is logged, and the requests wait for the next edit or the nightly run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import logging
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from .models import RefreshRequest, RefreshState
+
+logger = logging.getLogger(__name__)
+
+# A flag older than this is taken to belong to a lost message and may be claimed again.
+STALE_QUEUED_AFTER = dt.timedelta(minutes=15)
+
+
+def request_refresh(targets: Iterable[tuple[int, str, int]]) -> None:
+    """Record that (dispute_id, record_type, record_id) changed, and queue a refresh on commit."""
+    targets = set(targets)
+    if not targets:
+        return
+    RefreshRequest.objects.bulk_create(
+        [RefreshRequest(dispute_id=d, record_type=t, record_id=i) for d, t, i in sorted(targets)],
+        ignore_conflicts=True,
+    )
+    for dispute_id in sorted({d for d, _, _ in targets}):
+        _enqueue_on_commit(dispute_id)
+
+
+def _enqueue_on_commit(dispute_id: int) -> None:
+    conn = transaction.get_connection()
+    # One callback per dispute per transaction, however many rows the transaction touches.
+    if conn.in_atomic_block and any(getattr(f, "dispute_id", None) == dispute_id for _, f, _ in conn.run_on_commit):
+        return
+    callback = functools.partial(enqueue_refresh, dispute_id)
+    callback.dispute_id = dispute_id
+    transaction.on_commit(callback)
+
+
+def enqueue_refresh(dispute_id: int) -> bool:
+    """Send a refresh task for ``dispute_id`` unless one is already queued. Never raises."""
+    from .tasks import refresh_dispute_timeline
+
+    try:
+        now = timezone.now()
+        RefreshState.objects.bulk_create([RefreshState(dispute_id=dispute_id)], ignore_conflicts=True)
+        claimed = (
+            RefreshState.objects.filter(dispute_id=dispute_id)
+            .filter(Q(queued_at__isnull=True) | Q(queued_at__lt=now - STALE_QUEUED_AFTER))
+            .update(queued_at=now)
+        )
+        if not claimed:
+            return False
+        refresh_dispute_timeline.delay(dispute_id)
+        return True
+    except Exception:
+        logger.exception(
+            "could not queue a timeline refresh of dispute %s; the next edit or nightly run will", dispute_id
+        )
+        try:
+            RefreshState.objects.filter(dispute_id=dispute_id).update(queued_at=None)
+        except Exception:
+            logger.exception("could not reset the queued flag of dispute %s", dispute_id)
+        return False

@@ -1,0 +1,153 @@
+"""Refreshing the read models. A refresh runs in one transaction: readers see the old timeline or
+the new one, never half; a refresh killed midway rolls back and leaves its requests for the next."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from disputes.models import Dispute
+
+from .builders import Scope, build_entries
+from .choices import RecordType
+from .models import DisputeSummary, RefreshRequest, RefreshState, TimelineEntry
+from .summaries import build_summary
+
+logger = logging.getLogger(__name__)
+
+# Beyond this many stale rows, dropping the whole scope is cheaper than deleting row by row.
+BULK_REPLACE_THRESHOLD = 5000
+# Namespace of the PostgreSQL advisory locks that serialise refreshes of one dispute.
+LOCK_NAMESPACE = 7301
+
+
+@dataclass(frozen=True)
+class RefreshResult:
+    dispute_id: int
+    full: bool
+    inserted: int
+    deleted: int
+    duration_ms: int
+
+    @property
+    def changes(self) -> int:
+        return self.inserted + self.deleted
+
+
+def refresh_dispute(*, dispute_id: int, today: dt.date, full: bool = False) -> RefreshResult | None:
+    """Bring the timeline and summary of one dispute up to date (idempotent).
+
+    Rebuilds the entries of the records edited since the last refresh (all of them when ``full``
+    or when a full rebuild was requested), then the summary as of ``today``. None if the dispute
+    no longer exists.
+    """
+    started = time.monotonic()
+    RefreshState.objects.filter(dispute_id=dispute_id).update(queued_at=None, last_started_at=timezone.now())
+    with transaction.atomic():
+        _lock(dispute_id)
+        dispute = Dispute.objects.filter(pk=dispute_id).first()
+        if dispute is None:
+            RefreshRequest.objects.filter(dispute_id=dispute_id).delete()
+            RefreshState.objects.filter(dispute_id=dispute_id).delete()
+            return None
+        requests = list(
+            RefreshRequest.objects.filter(dispute_id=dispute_id).values_list("id", "record_type", "record_id")
+        )
+        full = full or any(record_type == RecordType.ALL for _, record_type, _ in requests)
+        scope = Scope.everything() if full else _scope(requests)
+        inserted = deleted = 0
+        if full or requests:
+            inserted, deleted = _sync_entries(dispute, scope)
+        RefreshRequest.objects.filter(id__in=[pk for pk, _, _ in requests]).delete()
+        _save_summary(dispute, today)
+        duration_ms = int((time.monotonic() - started) * 1000)
+        RefreshState.objects.update_or_create(
+            dispute_id=dispute_id,
+            defaults={
+                "last_finished_at": timezone.now(),
+                "last_duration_ms": duration_ms,
+                "last_changes": inserted + deleted,
+            },
+        )
+    result = RefreshResult(dispute_id, full, inserted, deleted, duration_ms)
+    logger.info("refreshed dispute %s: %s", dispute_id, result)
+    return result
+
+
+def refresh_disputes(*, today: dt.date, slugs: list[str] | None = None) -> list[RefreshResult]:
+    """Full refresh of every dispute (or of ``slugs``), synchronously."""
+    disputes = Dispute.objects.all() if not slugs else Dispute.objects.filter(slug__in=slugs)
+    return [
+        r
+        for pk in disputes.values_list("pk", flat=True)
+        if (r := refresh_dispute(dispute_id=pk, today=today, full=True))
+    ]
+
+
+def _lock(dispute_id: int) -> None:
+    """Serialise refreshes of one dispute (PostgreSQL; SQLite serialises all writers anyway)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, dispute_id])
+
+
+def _scope(requests) -> Scope:
+    ids = {RecordType.EVENT: set(), RecordType.MEASURE: set(), RecordType.CASE: set()}
+    for _, record_type, record_id in requests:
+        if record_type in ids:  # "summary" requests need no entries rebuilt
+            ids[record_type].add(record_id)
+    return Scope(
+        event_ids=frozenset(ids[RecordType.EVENT]),
+        measure_ids=frozenset(ids[RecordType.MEASURE]),
+        case_ids=frozenset(ids[RecordType.CASE]),
+    )
+
+
+def _existing(dispute, scope: Scope):
+    queryset = TimelineEntry.objects.filter(dispute=dispute)
+    if scope != Scope.everything():
+        condition = Q(pk__in=[])
+        for record_type, ids in (
+            (RecordType.EVENT, scope.event_ids),
+            (RecordType.MEASURE, scope.measure_ids),
+            (RecordType.CASE, scope.case_ids),
+        ):
+            if ids:
+                condition |= Q(record_type=record_type, record_id__in=ids)
+        queryset = queryset.filter(condition)
+    return queryset
+
+
+def _sync_entries(dispute, scope: Scope) -> tuple[int, int]:
+    """Make the stored entries in ``scope`` equal the built ones; returns (inserted, deleted)."""
+    wanted = build_entries(dispute, scope)
+    existing = _existing(dispute, scope)
+    stored = {key: (pk, fingerprint) for pk, key, fingerprint in existing.values_list("pk", "key", "fingerprint")}
+    stale = [pk for key, (pk, fingerprint) in stored.items() if wanted.get(key, {}).get("fingerprint") != fingerprint]
+    fresh = [entry for key, entry in wanted.items() if stored.get(key, (None, None))[1] != entry["fingerprint"]]
+    if len(stale) > BULK_REPLACE_THRESHOLD:
+        deleted = existing.delete()[0]
+        fresh = list(wanted.values())
+    else:
+        deleted = TimelineEntry.objects.filter(pk__in=stale).delete()[0] if stale else 0
+    TimelineEntry.objects.bulk_create([TimelineEntry(**entry) for entry in fresh])
+    return len(fresh), deleted
+
+
+def _save_summary(dispute, today: dt.date) -> DisputeSummary:
+    data = build_summary(dispute, today)
+    text_en = data.pop("text_en")
+    summary = DisputeSummary.objects.filter(dispute=dispute).first()
+    if summary and summary.as_of == today and summary.data == data and summary.text_en == text_en:
+        return summary
+    summary, _ = DisputeSummary.objects.update_or_create(
+        dispute=dispute,
+        defaults={"as_of": today, "data": data, "text_en": text_en, "refreshed_at": timezone.now()},
+    )
+    return summary

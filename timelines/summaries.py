@@ -1,0 +1,211 @@
+"""Build a dispute's summary: what is in force per side on a day, counts, series and a paragraph.
+
+The paragraph is written from the same data dict the API serves, so its numbers are the data's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Count
+
+from disputes.selectors import dispute_sides, side_of_country
+from tariffs.choices import MeasureType, RateState
+from tariffs.models import ExposureFigure, Measure, RatePeriod
+
+from .models import TimelineEntry
+
+LATEST = 5
+EXAMPLES = 3
+
+
+def build_summary(dispute, today: dt.date) -> dict:
+    """The summary data of ``dispute`` as of ``today`` (JSON-ready)."""
+    sides = dispute_sides(dispute)
+    in_force = list(
+        Measure.objects.filter(dispute=dispute)
+        .in_force(on=today)
+        .with_rate_on(today)
+        .order_by("id")
+        .values("id", "reference", "title", "type", "product_description", "imposed_by__country", "rate_on_date")
+    )
+    ids = [m["id"] for m in in_force]
+    targets: dict[int, set[str]] = defaultdict(set)
+    for row in Measure.applies_to.through.objects.filter(measure_id__in=ids).values("measure_id", "actor__country"):
+        targets[row["measure_id"]].add(side_of_country(sides, row["actor__country"]))
+    value = _trade_value(ids)
+
+    by_side = []
+    for side in sides:
+        measures = [m for m in in_force if side_of_country(sides, m["imposed_by__country"]) == side.slug]
+        against = sorted({t for m in measures for t in targets[m["id"]]} - {"", side.slug})
+        by_side.append(
+            {
+                "side": side.slug,
+                "name": side.name,
+                "against": against,
+                "measures_in_force": [
+                    {
+                        "id": m["id"],
+                        "reference": m["reference"],
+                        "title": m["title"],
+                        "type": m["type"],
+                        "product_description": m["product_description"],
+                        "rate_percent": _decimal_str(m["rate_on_date"]),
+                    }
+                    for m in measures
+                ],
+                "count": len(measures),
+                "trade_value": _sum_by_currency(value[m["id"]] for m in measures if m["id"] in value),
+            }
+        )
+
+    counts_by_kind = dict(
+        TimelineEntry.objects.filter(dispute=dispute).values_list("kind").annotate(n=Count("id")).order_by("kind")
+    )
+    latest = TimelineEntry.objects.filter(dispute=dispute, date__lte=today).order_by(
+        "-date", "-record_type", "-record_id", "-key"
+    )[:LATEST]
+    upcoming = TimelineEntry.objects.filter(dispute=dispute, date__gt=today).order_by(
+        "date", "record_type", "record_id", "key"
+    )[:LATEST]
+    data = {
+        "as_of": today.isoformat(),
+        "sides": by_side,
+        "counts_by_kind": counts_by_kind,
+        "counts": {
+            "events": TimelineEntry.objects.filter(dispute=dispute, record_type="event").count(),
+            "measures": Measure.objects.filter(dispute=dispute).count(),
+            "cases": dispute.cases.count(),
+            "measures_in_force": len(in_force),
+        },
+        "latest": [_entry_brief(e) for e in latest],
+        "upcoming": [_entry_brief(e) for e in upcoming],
+        "series": monthly_series(dispute, sides, today),
+    }
+    data["text_en"] = summary_text_en(data, names={s.slug: s.name for s in sides}, today=today)
+    return data
+
+
+def _decimal_str(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value.normalize():f}"
+
+
+def _trade_value(measure_ids: list[int]) -> dict[int, tuple[str, Decimal]]:
+    """Per measure, the most recent yearly trade figure with an amount: (currency, amount)."""
+    latest: dict[int, tuple[int, str, Decimal]] = {}
+    rows = (
+        ExposureFigure.objects.filter(measure_id__in=measure_ids, amount__isnull=False, flow__in=["exports", "imports"])
+        .order_by("measure_id", "year", "id")
+        .values_list("measure_id", "year", "currency", "amount")
+    )
+    for measure_id, year, currency, amount in rows:
+        latest[measure_id] = (year, currency, amount)
+    return {measure_id: (currency, amount) for measure_id, (_, currency, amount) in latest.items()}
+
+
+def _sum_by_currency(values) -> list[dict]:
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    for currency, amount in values:
+        totals[currency] += amount
+    return [{"currency": c, "amount": _decimal_str(a)} for c, a in sorted(totals.items())]
+
+
+def _entry_brief(entry: TimelineEntry) -> dict:
+    return {
+        "date": entry.date.isoformat(),
+        "date_precision": entry.date_precision,
+        "kind": entry.kind,
+        "side": entry.side,
+        "title": entry.title,
+        "record_type": entry.record_type,
+        "record_id": entry.record_id,
+    }
+
+
+def monthly_series(dispute, sides, today: dt.date) -> list[dict]:
+    """Measures in force per side at the end of each month (or on ``today`` for the current month)."""
+    periods = list(
+        RatePeriod.objects.filter(measure__dispute=dispute, state=RateState.IN_FORCE).values_list(
+            "measure_id", "valid_from", "valid_to", "measure__imposed_by__country"
+        )
+    )
+    start = min([dispute.started_on, *(p[1] for p in periods)])
+    months = []
+    year, month = start.year, start.month
+    while (year, month) <= (today.year, today.month):
+        next_first = dt.date(year + month // 12, month % 12 + 1, 1)
+        months.append(min(next_first - dt.timedelta(days=1), today))
+        year, month = next_first.year, next_first.month
+    side_of = {country: side_of_country(sides, country) for *_, country in periods}
+    series = []
+    for day in months:
+        active: dict[str, set[int]] = {side.slug: set() for side in sides}
+        for measure_id, valid_from, valid_to, country in periods:
+            side = side_of[country]
+            if side and valid_from <= day and (valid_to is None or day <= valid_to):
+                active[side].add(measure_id)
+        series.append({"month": day.strftime("%Y-%m"), **{side: len(ids) for side, ids in active.items()}})
+    return series
+
+
+def _long_date(day: dt.date) -> str:
+    months = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+              "October", "November", "December"]  # fmt: skip
+    return f"{day.day} {months[day.month - 1]} {day.year}"
+
+
+def _product(measure: dict) -> str:
+    """A short name for the products: the description up to its first aside, within about 60 characters."""
+    text = re.sub(r"\s*\([^)]*\)", "", measure["product_description"] or measure["title"])
+    for mark in (":", ";", " — "):
+        text = text.split(mark)[0]
+    if len(text) > 60:
+        text = text[:60].rsplit(" ", 1)[0] + "…"
+    return text[0].lower() + text[1:] if text[:2] != text[:2].upper() else text
+
+
+def _example(measure: dict) -> str:
+    product = _product(measure)
+    if measure["rate_percent"] is not None:
+        return f"{measure['rate_percent']}% on {product}"
+    return f"{MeasureType(measure['type']).label.lower()} on {product}"
+
+
+def _money(currency: str, amount: str) -> str:
+    value = Decimal(amount)
+    for size, suffix in ((Decimal(10) ** 9, "B"), (Decimal(10) ** 6, "M")):
+        if value >= size:
+            return f"{currency} {(value / size).quantize(Decimal('0.1')).normalize():f}{suffix}"
+    return f"{currency} {value.normalize():f}"
+
+
+def summary_text_en(data: dict, *, names: dict[str, str], today: dt.date) -> str:
+    """A short English paragraph written from ``data`` alone."""
+    sentences = []
+    for side in data["sides"]:
+        count = side["count"]
+        if not count:
+            continue
+        against = " and ".join(names.get(s, s) for s in side["against"]) or "the other side"
+        noun = "measure" if count == 1 else "measures"
+        ranked = sorted(
+            side["measures_in_force"],
+            key=lambda m: (-(Decimal(m["rate_percent"]) if m["rate_percent"] else Decimal(-1)), m["title"]),
+        )
+        named = [_example(m) for m in ranked[:EXAMPLES]]
+        if count > EXAMPLES:
+            listed = f", including {', '.join(named)} and {count - EXAMPLES} more"
+        else:
+            listed = ": " + ", ".join(named[:-1]) + (" and " if len(named) > 1 else "") + named[-1]
+        sentence = f"{side['name']} has {count} {noun} in force against {against}{listed}."
+        if side["trade_value"]:
+            covered = " and ".join(_money(v["currency"], v["amount"]) for v in side["trade_value"])
+            sentence += f" Where figures are known, they cover trade worth {covered} a year."
+        sentences.append(sentence)
+    if not sentences:
+        return f"As of {_long_date(today)}, no measures are in force."
+    return f"As of {_long_date(today)}, " + " ".join(sentences)
