@@ -37,11 +37,16 @@ def pytest_runtest_makereport(item, call):
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Load the first case once per run; each test then runs in a transaction that is rolled back."""
+    """Load the first case and build its timeline once per run; each test then runs in a
+    transaction that is rolled back."""
+    from django.utils import timezone
+
     from tariffs.dataset_loader import load_dataset
+    from timelines.services import refresh_disputes
 
     with django_db_blocker.unblock():
         load_dataset("canada-china")
+        refresh_disputes(today=timezone.localdate())
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Apps are layered one way: tradewatch wires, disputes is the base, tariffs builds on disputes."""
+"""Apps are layered one way: tradewatch wires; disputes is the base, tariffs builds on it, timelines on both."""
 
 import ast
 from pathlib import Path
@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ["disputes", "tariffs"]  # lower first
+LAYERS = ["disputes", "tariffs", "timelines"]  # lower first
 
 
 def imported_apps(app: str) -> set[str]:
