@@ -7,12 +7,13 @@ PORT ?= 8000
 DATASET ?= canada-china
 
 .DEFAULT_GOAL := help
-.PHONY: help run setup test lint format migrate load check-python clean
+.PHONY: help run setup test lint format migrate load check-python clean bench
 
 help:
 	@echo "make run    set up (venv, install, migrate, load $(DATASET)) and serve http://$(HOST):$(PORT)/"
 	@echo "make test   set up the dev environment and run the whole test suite"
 	@echo "make lint   ruff check and format check"
+	@echo "make bench  benchmarks against PostgreSQL (timeline refresh at 1k/10k/100k events)"
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "TradeWatch needs Python 3.11 or newer (found %s)" % sys.version.split()[0])'
@@ -54,6 +55,9 @@ lint: $(VENV)/.dev-installed
 format: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+bench: $(VENV)/.dev-installed
+	$(PY) -m bench.bench_timelines $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from collections import defaultdict
 from dataclasses import dataclass
+
+import orjson
 
 from disputes.models import Case, CaseCitation, Event, EventCitation, EventParticipant
 from disputes.selectors import Side, dispute_sides, side_of_country
@@ -55,8 +56,8 @@ def build_entries(dispute, scope: Scope) -> dict[str, dict]:
 
 
 def _fingerprint(entry: dict) -> str:
-    payload = json.dumps(entry, sort_keys=True, default=str, ensure_ascii=False)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    payload = orjson.dumps(entry, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS, default=str)
+    return hashlib.sha256(payload).hexdigest()
 
 
 def _short(text: str) -> str:
