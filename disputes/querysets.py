@@ -1,7 +1,7 @@
 """Query vocabulary of the disputes app."""
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 
 class ActorQuerySet(models.QuerySet):
@@ -17,7 +17,9 @@ class EventQuerySet(models.QuerySet):
 
     def involving(self, actor):
         """Events in which ``actor`` took part, in any role."""
-        return self.filter(participations__actor=actor).distinct()
+        from .models import EventParticipant
+
+        return self.filter(Exists(EventParticipant.objects.filter(event=OuterRef("pk"), actor=actor)))
 
     def between(self, after=None, before=None):
         """Events dated within [after, before], both inclusive; either bound may be omitted."""
@@ -27,6 +29,15 @@ class EventQuerySet(models.QuerySet):
         if before is not None:
             qs = qs.filter(date__lte=before)
         return qs
+
+    def search(self, text: str):
+        """Events matching ``text`` in their title, summary or outcome, or in a cited source's title."""
+        from .models import EventCitation
+        from .search import search
+
+        return search(
+            self, text, fields=("title", "summary"), citations=EventCitation.objects.all(), cited_field="event"
+        )
 
     def scheduled(self, today):
         """Events still to come on ``today``."""

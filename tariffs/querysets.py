@@ -40,6 +40,17 @@ class MeasureQuerySet(models.QuerySet):
     def applies_to(self, actor):
         return self.filter(applies_to=actor)
 
+    def search(self, text: str):
+        """Measures matching ``text`` in title, summary or product description, or a cited source's title."""
+        from disputes.search import search
+
+        from .models import MeasureCitation
+
+        return search(
+            self, text, fields=("title", "summary", "product_description"),
+            citations=MeasureCitation.objects.all(), cited_field="measure",
+        )  # fmt: skip
+
     def with_hs_prefix(self, prefix: str):
         """Measures with a product line whose HS code starts with ``prefix`` (or is a parent of it)."""
         from .models import ProductLine

@@ -9,9 +9,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from disputes.services import replace_citations
+
 from . import rate_periods
 from .choices import MeasureStatus, RateState
-from .models import Measure, RatePeriod
+from .models import Measure, ProductLine, RatePeriod
 
 
 def _period_label(period) -> str:
@@ -49,6 +51,57 @@ def measure_replace_rate_periods(*, measure: Measure, periods: Iterable[dict], t
         period.save()
     measure_refresh_status(measure=measure, today=today)
     return new
+
+
+@transaction.atomic
+def measure_save(
+    *,
+    measure: Measure,
+    applies_to: list,
+    rate_periods: list[dict],
+    product_lines: list[dict],
+    citations: list[dict],
+    cases: list | None = None,
+    today: dt.date,
+) -> Measure:
+    """Validate and save ``measure`` with exactly these targets, periods, product lines and sources.
+
+    Either everything is written or nothing is; errors name the field (``rate_periods``, ``hs_codes`` …).
+    """
+    periods = [RatePeriod(measure=measure, **values) for values in rate_periods]
+    rate_periods_validate(periods)
+    errors = {}
+    for index, period in enumerate(periods):
+        try:
+            period.full_clean(exclude=["measure"])
+        except ValidationError as exc:
+            errors[f"rate_periods[{index}]"] = exc.messages
+    lines = [ProductLine(measure=measure, **values) for values in product_lines]
+    for index, line in enumerate(lines):
+        try:
+            line.full_clean(exclude=["measure"], validate_unique=False, validate_constraints=False)
+        except ValidationError as exc:
+            errors[f"hs_codes[{index}]"] = exc.messages
+    if len({line.hs_code for line in lines}) != len(lines):
+        errors["hs_codes"] = [_("Each HS code may appear once.")]
+    if not applies_to:
+        errors["applies_to"] = [_("Name at least one actor the measure applies to.")]
+    if errors:
+        raise ValidationError(errors)
+    measure.full_clean()
+    measure.save()
+    measure.applies_to.set(applies_to)
+    if cases is not None:
+        measure.cases.set(cases)
+    measure.product_lines.all().delete()
+    for line in lines:
+        line.save()
+    measure.rate_periods.all().delete()
+    for period in sorted(periods, key=lambda p: p.valid_from):
+        period.save()
+    replace_citations(manager=measure.citations, cited=measure, citations=citations)
+    measure_refresh_status(measure=measure, today=today)
+    return measure
 
 
 def measure_refresh_status(*, measure: Measure, today: dt.date) -> bool:

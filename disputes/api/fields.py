@@ -1,0 +1,43 @@
+"""Serializer and filter fields shared by the API and the pages."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from disputes.models import Actor
+
+UNKNOWN_ACTOR = _("No actor has the slug or ISO code “%(value)s”.")
+
+
+def resolve_actor(identifier: str) -> Actor | None:
+    return Actor.objects.identified_by(identifier).first() if identifier else None
+
+
+class ActorIdentifierFormField(forms.CharField):
+    """A filter parameter naming an actor by slug or ISO code (``china`` or ``CN``)."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        actor = resolve_actor(value)
+        if actor is None:
+            raise forms.ValidationError(UNKNOWN_ACTOR, code="unknown_actor", params={"value": value})
+        return actor
+
+
+class ActorIdentifierField(serializers.Field):
+    """Writes an actor by slug or ISO code; reads it back as its slug."""
+
+    default_error_messages = {"unknown": UNKNOWN_ACTOR, "invalid": _("Give an actor slug or ISO code as text.")}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or not data.strip():
+            self.fail("invalid")
+        actor = resolve_actor(data)
+        if actor is None:
+            self.fail("unknown", value=data)
+        return actor
+
+    def to_representation(self, value):
+        return value.slug

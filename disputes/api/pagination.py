@@ -1,0 +1,33 @@
+"""Limit/offset pagination with the contract's bounds: limit defaults to 50, at most 500."""
+
+from django.conf import settings
+from rest_framework import pagination
+from rest_framework.exceptions import ValidationError
+
+
+class LimitOffsetPagination(pagination.LimitOffsetPagination):
+    default_limit = 50
+    max_limit = settings.API_MAX_LIMIT
+
+    def get_limit(self, request):
+        raw = request.query_params.get(self.limit_query_param)
+        if raw is None or raw == "":
+            return self.default_limit
+        return self._bounded(raw, self.limit_query_param, low=1, high=self.max_limit)
+
+    def get_offset(self, request):
+        raw = request.query_params.get(self.offset_query_param)
+        if raw is None or raw == "":
+            return 0
+        return self._bounded(raw, self.offset_query_param, low=0, high=None)
+
+    @staticmethod
+    def _bounded(raw: str, name: str, *, low: int, high: int | None) -> int:
+        try:
+            value = int(raw)
+        except ValueError:
+            raise ValidationError({name: [f"A whole number is required, not {raw!r}."]}) from None
+        if value < low or (high is not None and value > high):
+            bound = f"between {low} and {high}" if high is not None else f"at least {low}"
+            raise ValidationError({name: [f"Must be {bound}."]})
+        return value

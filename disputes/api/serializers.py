@@ -1,0 +1,324 @@
+"""Serializers of the disputes API. Fields are listed; nested objects are small and prefetched."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from disputes.choices import ParticipantRole, SourceKind
+from disputes.models import Actor, Case, Dispute, DisputeParty, Event, Source
+from disputes.permalinks import page_path
+
+from .fields import ActorIdentifierField
+
+API_PREFIX = "/api/v1/"
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class LinkField(serializers.Field):
+    """An absolute link built from a path template, without a URL resolver call per row."""
+
+    def __init__(self, template: str, key: str = "pk", **kwargs):
+        self.template, self.key = template, key
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, obj):
+        request = self.context.get("request")
+        path = self.template.format(getattr(obj, self.key))
+        return request.build_absolute_uri(path) if request is not None else path
+
+
+def api_link(resource: str, key: str = "pk") -> LinkField:
+    return LinkField(API_PREFIX + resource + "/{}/", key, help_text="This object in the API.")
+
+
+def page_link(kind: str, key: str = "pk") -> LinkField:
+    return LinkField(page_path(kind, "{}"), key, help_text="This object's page.")
+
+
+def raise_as_drf(error: DjangoValidationError):
+    """Model validation errors become a 400 naming each field."""
+    detail = error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
+    raise serializers.ValidationError(detail) from error
+
+
+class ActorBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Actor
+        fields = ["slug", "name", "code", "kind"]
+
+
+class CitationSerializer(serializers.Serializer):
+    """A cited source, as it appears inside an event, measure or case."""
+
+    id = serializers.IntegerField(source="source.id")
+    title = serializers.CharField(source="source.title")
+    publisher = serializers.CharField(source="source.publisher")
+    published_on = serializers.DateField(source="source.published_on", allow_null=True)
+    kind = serializers.ChoiceField(source="source.kind", choices=SourceKind.choices)
+    document_url = serializers.URLField(source="source.url", help_text="The document itself.")
+    field = serializers.CharField(source="field_name", help_text="The one field it supports, if any.")
+    locator = serializers.CharField()
+    quote = serializers.CharField()
+
+
+class ActorSerializer(serializers.ModelSerializer):
+    url = api_link("actors", "slug")
+    html_url = page_link("actor", "slug")
+    parent = ActorIdentifierField(required=False, allow_null=True)
+
+    class Meta:
+        model = Actor
+        fields = [
+            "id", "url", "html_url", "slug", "name", "short_name", "kind", "code", "country", "office", "parent",
+            "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = ["created_at", "updated_at"]
+
+    def validate(self, attrs):
+        instance = Actor(**{**self._current(), **attrs})
+        if attrs.get("kind") == "state" and attrs.get("code") and not attrs.get("country"):
+            instance.country = attrs["code"]
+            attrs["country"] = attrs["code"]
+        try:
+            instance.full_clean()
+        except DjangoValidationError as error:
+            raise_as_drf(error)
+        return attrs
+
+    def _current(self):
+        if self.instance is None:
+            return {}
+        return {f.name: getattr(self.instance, f.name) for f in Actor._meta.concrete_fields}
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    url = api_link("sources")
+    html_url = page_link("source")
+    document_url = serializers.URLField(source="url", required=False, allow_blank=True, max_length=500)
+
+    class Meta:
+        model = Source
+        fields = [
+            "id", "url", "html_url", "document_url", "title", "publisher", "published_on", "language", "kind",
+            "notes", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = ["created_at", "updated_at"]
+        validators = []  # the conditional unique URL is checked by full_clean below
+
+    def validate(self, attrs):
+        current = (
+            {f.name: getattr(self.instance, f.name) for f in Source._meta.concrete_fields} if self.instance else {}
+        )
+        try:
+            Source(**{**current, **attrs}).full_clean()
+        except DjangoValidationError as error:
+            detail = error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
+            if "url" in detail:
+                detail["document_url"] = detail.pop("url")
+            raise serializers.ValidationError(detail) from error
+        return attrs
+
+
+class DisputePartySerializer(serializers.ModelSerializer):
+    actor = ActorBriefSerializer()
+
+    class Meta:
+        model = DisputeParty
+        fields = ["actor", "side", "role"]
+
+
+class DisputeSerializer(serializers.ModelSerializer):
+    url = api_link("disputes", "slug")
+    html_url = page_link("dispute", "slug")
+    timeline_url = LinkField(API_PREFIX + "disputes/{}/timeline/", "slug")
+    summary_url = LinkField(API_PREFIX + "disputes/{}/summary/", "slug")
+    parties = DisputePartySerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Dispute
+        fields = [
+            "id", "url", "html_url", "slug", "title", "summary", "status", "started_on", "ended_on", "parties",
+            "timeline_url", "summary_url", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = ["created_at", "updated_at"]
+
+    def validate(self, attrs):
+        current = (
+            {f.name: getattr(self.instance, f.name) for f in Dispute._meta.concrete_fields} if self.instance else {}
+        )
+        try:
+            Dispute(**{**current, **attrs}).full_clean(validate_unique=False)
+        except DjangoValidationError as error:
+            raise_as_drf(error)
+        return attrs
+
+
+class CaseBriefSerializer(serializers.ModelSerializer):
+    url = api_link("cases")
+
+    class Meta:
+        model = Case
+        fields = ["id", "url", "reference", "title"]
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    url = api_link("cases")
+    html_url = page_link("case")
+    dispute = serializers.SlugRelatedField(slug_field="slug", queryset=Dispute.objects.all())
+    complainant = ActorIdentifierField(required=False, allow_null=True)
+    respondent = ActorIdentifierField()
+    document_url = serializers.URLField(source="url", required=False, allow_blank=True)
+    sources = CitationSerializer(source="citations", many=True, read_only=True)
+
+    class Meta:
+        model = Case
+        fields = [
+            "id", "url", "html_url", "dispute", "forum", "reference", "title", "summary", "complainant",
+            "respondent", "stage", "initiated_on", "document_url", "sources", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = ["created_at", "updated_at"]
+        validators = []
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["complainant"] = ActorBriefSerializer(instance.complainant).data if instance.complainant else None
+        data["respondent"] = ActorBriefSerializer(instance.respondent).data
+        return data
+
+    def validate(self, attrs):
+        current = {f.name: getattr(self.instance, f.name) for f in Case._meta.concrete_fields} if self.instance else {}
+        try:
+            Case(**{**current, **attrs}).full_clean()
+        except DjangoValidationError as error:
+            raise_as_drf(error)
+        return attrs
+
+
+class ParticipantSerializer(serializers.Serializer):
+    actor = ActorBriefSerializer()
+    role = serializers.ChoiceField(choices=ParticipantRole.choices)
+
+
+class EventSerializer(serializers.ModelSerializer):
+    url = api_link("events")
+    html_url = page_link("event")
+    dispute = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    case = CaseBriefSerializer(read_only=True, allow_null=True)
+    participants = ParticipantSerializer(source="participations", many=True, read_only=True)
+    sources = CitationSerializer(source="citations", many=True, read_only=True)
+
+    class Meta:
+        model = Event
+        fields = [
+            "id", "url", "html_url", "dispute", "reference", "date", "date_precision", "end_date", "kind", "level",
+            "title", "summary", "location", "outcome", "case", "case_stage", "confidence", "participants",
+            "sources", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class InlineSourceSerializer(serializers.Serializer):
+    """A source given inside a write: an existing one by ``id``, or a document matched by ``url`` or created."""
+
+    id = serializers.IntegerField(required=False)
+    url = serializers.URLField(required=False, allow_blank=True, max_length=500, help_text="The document address.")
+    title = serializers.CharField(required=False, max_length=300)
+    publisher = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    published_on = serializers.DateField(required=False, allow_null=True)
+    language = serializers.CharField(required=False, allow_blank=True, max_length=8)
+    kind = serializers.ChoiceField(choices=SourceKind.choices, required=False)
+    field = serializers.CharField(required=False, allow_blank=True, max_length=60)
+    locator = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    quote = serializers.CharField(required=False, allow_blank=True)
+
+    def validate(self, attrs):
+        if "id" in attrs:
+            source = Source.objects.filter(pk=attrs["id"]).first()
+            if source is None:
+                raise serializers.ValidationError({"id": f"No source has id {attrs['id']}."})
+        elif attrs.get("url") or attrs.get("title"):
+            source = None
+        else:
+            raise serializers.ValidationError("Give a source id, or a document url and title.")
+        attrs["source"] = source
+        return attrs
+
+
+def citations_from(items: list[dict]) -> list[dict]:
+    """Resolve inline sources (matching by URL or creating them) into citation values."""
+    from disputes.services import source_match_or_create
+
+    citations = []
+    for item in items:
+        source = item["source"]
+        if source is None:
+            values = {k: item[k] for k in ("publisher", "published_on", "language", "kind") if k in item}
+            try:
+                source = source_match_or_create(url=item.get("url", ""), title=item.get("title", ""), **values)
+            except DjangoValidationError as error:
+                raise_as_drf(DjangoValidationError({"sources": error.messages}))
+        citations.append(
+            {
+                "source": source,
+                "field_name": item.get("field", ""),
+                "locator": item.get("locator", ""),
+                "quote": item.get("quote", ""),
+            }
+        )
+    return citations
+
+
+class ParticipantWriteField(serializers.Field):
+    """A participant: an actor slug or ISO code, or ``{"actor": ..., "role": ...}``."""
+
+    def to_internal_value(self, data):
+        role = ParticipantRole.PARTICIPANT
+        if isinstance(data, dict):
+            role = data.get("role") or role
+            if role not in ParticipantRole.values:
+                raise serializers.ValidationError(f"Unknown role {role!r}.")
+            data = data.get("actor")
+        return ActorIdentifierField().to_internal_value(data), role
+
+    def to_representation(self, value):
+        return value
+
+
+class EventWriteSerializer(serializers.ModelSerializer):
+    """Creates or replaces an event with its participants and sources (at least one)."""
+
+    dispute = serializers.SlugRelatedField(slug_field="slug", queryset=Dispute.objects.all())
+    case = serializers.SlugRelatedField(
+        slug_field="reference", queryset=Case.objects.all(), required=False, allow_null=True
+    )
+    participants = serializers.ListField(child=ParticipantWriteField(), required=False, default=list)
+    sources = InlineSourceSerializer(many=True, allow_empty=False)
+
+    class Meta:
+        model = Event
+        fields = [
+            "dispute", "reference", "date", "date_precision", "end_date", "kind", "level", "title", "summary",
+            "location", "outcome", "case", "case_stage", "confidence", "participants", "sources",
+        ]  # fmt: skip
+        validators = []
+
+    def save(self, **kwargs):
+        from disputes.services import event_save
+
+        data = dict(self.validated_data)
+        participants = data.pop("participants", [])
+        sources = data.pop("sources")
+        event = self.instance or Event()
+        for name, value in data.items():
+            setattr(event, name, value)
+        try:
+            with transaction.atomic():  # new sources too: nothing half-written stays behind
+                self.instance = event_save(event=event, participants=participants, citations=citations_from(sources))
+        except DjangoValidationError as error:
+            raise_as_drf(error)
+        return self.instance
+
+    def to_representation(self, instance):
+        return EventSerializer(instance, context=self.context).data

@@ -1,0 +1,129 @@
+"""The base of every TradeWatch API viewset: conditional GET, CSV, JSON errors, safe deletes."""
+
+import hashlib
+
+from django.db import connection
+from django.db.models import ProtectedError
+from django.http import StreamingHttpResponse
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
+from rest_framework import status, viewsets
+from rest_framework.exceptions import APIException
+
+from .rendering import FastJSONRenderer, SafeCSVRenderer
+
+API_VERSION = "1"
+
+
+class Conflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "protected"
+    default_detail = "Other records still refer to this one."
+
+
+def last_change(models) -> object:
+    """When any row of ``models`` last changed (insert, update or delete), from their history tables."""
+    tables = [model.history.model._meta.db_table for model in models]
+    union = " UNION ALL ".join(f"SELECT MAX(history_date) AS changed FROM {table}" for table in tables)  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT MAX(changed) FROM ({union}) AS changes")  # noqa: S608
+        value = cursor.fetchone()[0]
+    if isinstance(value, str):  # SQLite returns text
+        from django.utils.dateparse import parse_datetime
+
+        value = parse_datetime(value)
+    return value
+
+
+class ConditionalGetMixin:
+    """Answers ``If-None-Match``/``If-Modified-Since`` with 304 before building anything.
+
+    The validators change whenever ``data_version()`` does: by default, the last change to a row
+    of ``history_models``.
+    """
+
+    history_models: tuple = ()
+
+    def data_version(self):
+        return last_change(self.history_models) if self.history_models else None
+
+    def validators(self, request):
+        changed = self.data_version()
+        renderer = getattr(request, "accepted_renderer", None)
+        parts = [
+            API_VERSION,
+            request.path,
+            "&".join(sorted(f"{k}={v}" for k, vs in request.query_params.lists() for v in vs)),
+            renderer.format if renderer else "",
+            changed.isoformat() if changed else "",
+        ]
+        etag = '"' + hashlib.sha256("|".join(parts).encode()).hexdigest()[:32] + '"'
+        return etag, changed
+
+    def conditional(self, request, build):
+        etag, changed = self.validators(request)
+        timestamp = changed.timestamp() if changed else None
+        not_modified = get_conditional_response(request._request, etag=etag, last_modified=timestamp)
+        if not_modified is not None:
+            return not_modified
+        response = build()
+        if response.status_code == 200:
+            response["ETag"] = etag
+            if changed is not None:
+                response["Last-Modified"] = http_date(changed.timestamp())
+            response["Cache-Control"] = "public, max-age=0, must-revalidate"
+        return response
+
+
+class ApiViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
+    """Declarative viewset: set queryset, serializer_class, filterset_class and history_models.
+
+    - GET is conditional (ETag, Last-Modified, 304).
+    - ``?format=csv`` without ``limit`` streams the whole filtered set.
+    - Errors are JSON even when CSV was asked for; deleting a record still referred to is a 409.
+    """
+
+    write_serializer_class = None
+    csv_name = "results"
+
+    def get_serializer_class(self):
+        if self.action in ("create", "update", "partial_update") and self.write_serializer_class:
+            return self.write_serializer_class
+        return super().get_serializer_class()
+
+    def list(self, request, *args, **kwargs):
+        return self.conditional(request, lambda: self._list(request, *args, **kwargs))
+
+    def retrieve(self, request, *args, **kwargs):
+        return self.conditional(request, lambda: super(ApiViewSet, self).retrieve(request, *args, **kwargs))
+
+    def _list(self, request, *args, **kwargs):
+        renderer = request.accepted_renderer
+        if isinstance(renderer, SafeCSVRenderer) and self.paginator.limit_query_param not in request.query_params:
+            return self._stream_csv(renderer)
+        return super().list(request, *args, **kwargs)
+
+    def _stream_csv(self, renderer):
+        queryset = self.filter_queryset(self.get_queryset())
+        serializer_class = self.get_serializer_class()
+        context = self.get_serializer_context()
+        rows = (serializer_class(obj, context=context).data for obj in queryset.iterator(chunk_size=500))
+        response = StreamingHttpResponse(renderer.stream(rows), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{self.csv_name}.csv"'
+        return response
+
+    # --- errors ------------------------------------------------------------------------------
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        renderer = getattr(request, "accepted_renderer", None)
+        if response.status_code >= 400 and isinstance(renderer, SafeCSVRenderer):
+            request.accepted_renderer = FastJSONRenderer()
+            request.accepted_media_type = FastJSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
+
+    def perform_destroy(self, instance):
+        try:
+            instance.delete()
+        except ProtectedError as error:
+            names = sorted({type(obj)._meta.verbose_name_plural for obj in error.protected_objects})
+            raise Conflict(f"Other records still refer to this one ({', '.join(names)}); remove them first.") from error

@@ -1,0 +1,159 @@
+"""Serializers of the measures API."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.utils import timezone
+from rest_framework import serializers
+
+from disputes.api.fields import ActorIdentifierField
+from disputes.api.serializers import (
+    ActorBriefSerializer,
+    CitationSerializer,
+    InlineSourceSerializer,
+    api_link,
+    citations_from,
+    page_link,
+    raise_as_drf,
+)
+from disputes.models import Case, Dispute, Event
+from tariffs.choices import HsCodeBasis, MeasureStatus
+from tariffs.models import Measure, MeasureLink, ProductLine, RatePeriod
+
+
+class RatePeriodSerializer(serializers.ModelSerializer):
+    rate_percent = serializers.DecimalField(
+        max_digits=7, decimal_places=3, allow_null=True, required=False, min_value=0
+    )
+
+    class Meta:
+        model = RatePeriod
+        fields = ["valid_from", "valid_to", "rate_percent", "kind", "state", "note"]
+
+    def validate(self, attrs):
+        if attrs.get("valid_to") and attrs["valid_to"] < attrs["valid_from"]:
+            raise serializers.ValidationError({"valid_to": "“valid_to” cannot be before “valid_from”."})
+        return attrs
+
+
+class ProductLineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProductLine
+        fields = ["hs_code", "description", "basis"]
+
+
+class LegalInstrumentSerializer(serializers.Serializer):
+    name = serializers.CharField(source="legal_instrument_name", allow_blank=True, required=False, max_length=300)
+    number = serializers.CharField(source="legal_instrument_number", allow_blank=True, required=False, max_length=80)
+    url = serializers.URLField(source="legal_instrument_url", allow_blank=True, required=False, max_length=500)
+
+
+class MeasureLinkSerializer(serializers.ModelSerializer):
+    measure = serializers.IntegerField(source="to_measure_id", help_text="The measure this one points to.")
+    measure_url = api_link("measures", "to_measure_id")
+
+    class Meta:
+        model = MeasureLink
+        fields = ["type", "measure", "measure_url", "contested", "note"]
+
+
+class MeasureSerializer(serializers.ModelSerializer):
+    url = api_link("measures")
+    html_url = page_link("measure")
+    dispute = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    imposed_by = ActorBriefSerializer(read_only=True)
+    applies_to = ActorBriefSerializer(many=True, read_only=True)
+    legal_instrument = LegalInstrumentSerializer(source="*", read_only=True)
+    announcement = serializers.PrimaryKeyRelatedField(read_only=True, help_text="Id of the announcing event.")
+    rate_periods = RatePeriodSerializer(many=True, read_only=True)
+    hs_codes = serializers.SerializerMethodField()
+    product_lines = ProductLineSerializer(many=True, read_only=True)
+    cases = serializers.SlugRelatedField(slug_field="reference", many=True, read_only=True)
+    links = MeasureLinkSerializer(source="links_out", many=True, read_only=True)
+    sources = CitationSerializer(source="citations", many=True, read_only=True)
+
+    class Meta:
+        model = Measure
+        fields = [
+            "id", "url", "html_url", "dispute", "reference", "imposed_by", "applies_to", "type", "title",
+            "product_description", "summary", "legal_instrument", "announced_on", "announced_on_precision", "status",
+            "announcement", "rate_periods", "hs_codes", "product_lines", "cases", "links", "sources", "confidence",
+            "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_hs_codes(self, measure) -> list[str]:
+        return [line.hs_code for line in measure.product_lines.all()]
+
+
+class MeasureInForceSerializer(MeasureSerializer):
+    """A measure listed with ``in_force_on``: it also carries the rate on that date."""
+
+    rate_on_date = serializers.DecimalField(max_digits=7, decimal_places=3, read_only=True, allow_null=True)
+
+    class Meta(MeasureSerializer.Meta):
+        fields = [*MeasureSerializer.Meta.fields, "rate_on_date"]
+        read_only_fields = fields
+
+
+class HsCodeField(serializers.RegexField):
+    def __init__(self, **kwargs):
+        super().__init__(r"^[0-9]{2,10}$", error_messages={"invalid": "An HS code is 2 to 10 digits."}, **kwargs)
+
+
+class MeasureWriteSerializer(serializers.ModelSerializer):
+    """Creates or replaces a measure with its rate periods, product lines and sources (at least one)."""
+
+    dispute = serializers.SlugRelatedField(slug_field="slug", queryset=Dispute.objects.all())
+    imposed_by = ActorIdentifierField()
+    applies_to = serializers.ListField(child=ActorIdentifierField(), allow_empty=False)
+    legal_instrument = LegalInstrumentSerializer(source="*", required=False)
+    announcement = serializers.PrimaryKeyRelatedField(queryset=Event.objects.all(), required=False, allow_null=True)
+    rate_periods = RatePeriodSerializer(many=True, required=False, default=list)
+    hs_codes = serializers.ListField(child=HsCodeField(), required=False, default=list)
+    product_lines = ProductLineSerializer(many=True, required=False, default=list)
+    cases = serializers.SlugRelatedField(slug_field="reference", queryset=Case.objects.all(), many=True, required=False)
+    status = serializers.ChoiceField(
+        choices=[MeasureStatus.PROPOSED, MeasureStatus.ANNOUNCED], required=False,
+        help_text="Only “proposed” is set by hand; every other status follows the rate periods.",
+    )  # fmt: skip
+    sources = InlineSourceSerializer(many=True, allow_empty=False)
+
+    class Meta:
+        model = Measure
+        fields = [
+            "dispute", "reference", "imposed_by", "applies_to", "type", "title", "product_description", "summary",
+            "legal_instrument", "announced_on", "announced_on_precision", "status", "announcement", "rate_periods",
+            "hs_codes", "product_lines", "cases", "confidence", "sources",
+        ]  # fmt: skip
+        validators = []
+
+    def save(self, **kwargs):
+        from tariffs.services import measure_save
+
+        data = dict(self.validated_data)
+        applies_to = data.pop("applies_to")
+        periods = data.pop("rate_periods", [])
+        lines = data.pop("product_lines", [])
+        for code in data.pop("hs_codes", []):
+            if code not in {line["hs_code"] for line in lines}:
+                lines.append({"hs_code": code, "basis": HsCodeBasis.OFFICIAL})
+        cases = data.pop("cases", None)
+        sources = data.pop("sources")
+        measure = self.instance or Measure()
+        for name, value in data.items():
+            setattr(measure, name, value)
+        try:
+            with transaction.atomic():  # new sources too: nothing half-written stays behind
+                self.instance = measure_save(
+                    measure=measure, applies_to=applies_to, rate_periods=periods, product_lines=lines,
+                    citations=citations_from(sources), cases=cases, today=timezone.localdate(),
+                )  # fmt: skip
+        except DjangoValidationError as error:
+            raise_as_drf(error)
+        return self.instance
+
+    def to_representation(self, instance):
+        return MeasureSerializer(instance, context=self.context).data
+
+
+__all__ = ["MeasureInForceSerializer", "MeasureSerializer", "MeasureWriteSerializer", "Case"]

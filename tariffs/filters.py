@@ -1,0 +1,47 @@
+"""FilterSet of measures, shared by the API and the pages."""
+
+import django_filters
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+
+from disputes.filters import ActorIdentifierFilter, DisputeSlugFilter, SearchFilter
+
+from .choices import MeasureStatus, MeasureType
+from .models import Measure
+
+
+class MeasureFilter(django_filters.FilterSet):
+    dispute = DisputeSlugFilter()
+    imposed_by = ActorIdentifierFilter(method="filter_imposed_by", help_text=_("Imposing actor: slug or ISO code."))
+    applies_to = ActorIdentifierFilter(method="filter_applies_to", help_text=_("Targeted actor: slug or ISO code."))
+    type = django_filters.MultipleChoiceFilter(choices=MeasureType.choices)
+    status = django_filters.MultipleChoiceFilter(choices=MeasureStatus.choices)
+    hs = django_filters.CharFilter(
+        method="filter_hs",
+        validators=[RegexValidator(r"^[0-9]{2,10}$", _("An HS code prefix is 2 to 10 digits."))],
+        help_text=_("HS code prefix, e.g. 15 or 1514."),
+    )
+    in_force_on = django_filters.DateFilter(
+        method="filter_in_force_on",
+        help_text=_("Measures in force on this date; each result then carries rate_on_date."),
+    )
+    announced_after = django_filters.DateFilter(field_name="announced_on", lookup_expr="gte")
+    announced_before = django_filters.DateFilter(field_name="announced_on", lookup_expr="lte")
+    q = SearchFilter(help_text=_("Full-text search of titles, summaries, product descriptions and source titles."))
+    ordering = django_filters.OrderingFilter(fields=("announced_on", "id", "title", "type", "status"))
+
+    class Meta:
+        model = Measure
+        fields = ["dispute", "imposed_by", "applies_to", "type", "status", "hs", "in_force_on", "q"]
+
+    def filter_imposed_by(self, queryset, name, actor):
+        return queryset.imposed_by(actor) if actor else queryset
+
+    def filter_applies_to(self, queryset, name, actor):
+        return queryset.applies_to(actor) if actor else queryset
+
+    def filter_hs(self, queryset, name, value):
+        return queryset.with_hs_prefix(value) if value else queryset
+
+    def filter_in_force_on(self, queryset, name, day):
+        return queryset.in_force(on=day).with_rate_on(day) if day else queryset

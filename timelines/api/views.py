@@ -1,0 +1,80 @@
+"""The timeline and summary of one dispute (read models built by the refresh jobs)."""
+
+import django_filters
+from django.shortcuts import get_object_or_404
+from rest_framework import generics
+from rest_framework.permissions import AllowAny
+
+from disputes.api.viewsets import ConditionalGetMixin
+from disputes.filters import ActorIdentifierFilter
+from disputes.models import Dispute
+from timelines.choices import RecordType
+from timelines.models import DisputeSummary, RefreshState, TimelineEntry
+
+from .serializers import DisputeSummarySerializer, TimelineEntrySerializer
+
+
+class TimelineFilter(django_filters.FilterSet):
+    kind = django_filters.MultipleChoiceFilter(choices=lambda: _kind_choices())
+    side = django_filters.CharFilter()
+    record_type = django_filters.MultipleChoiceFilter(choices=RecordType.choices[:3])
+    date_after = django_filters.DateFilter(field_name="date", lookup_expr="gte")
+    date_before = django_filters.DateFilter(field_name="date", lookup_expr="lte")
+    actor = ActorIdentifierFilter(method="filter_actor", help_text="An actor involved, by slug or ISO code.")
+
+    class Meta:
+        model = TimelineEntry
+        fields = ["kind", "side", "record_type", "date_after", "date_before", "actor"]
+
+    def filter_actor(self, queryset, name, actor):
+        if actor is None:
+            return queryset
+        ids = [entry.pk for entry in queryset.only("pk", "actors") if actor.slug in entry.actors]
+        return queryset.filter(pk__in=ids)
+
+
+def _kind_choices():
+    from disputes.choices import EventKind
+    from timelines.choices import Milestone
+
+    return [*EventKind.choices, *[c for c in Milestone.choices if c[0] not in EventKind.values]]
+
+
+class DisputeReadModelMixin(ConditionalGetMixin):
+    """A read model of one dispute; its version is the end of the dispute's last refresh."""
+
+    permission_classes = [AllowAny]
+
+    def get_dispute(self):
+        if not hasattr(self, "_dispute"):
+            self._dispute = get_object_or_404(Dispute, slug=self.kwargs["slug"])
+        return self._dispute
+
+    def data_version(self):
+        return (
+            RefreshState.objects.filter(dispute_id=self.get_dispute().pk)
+            .values_list("last_finished_at", flat=True)
+            .first()
+        )
+
+    def get(self, request, *args, **kwargs):
+        return self.conditional(request, lambda: super(DisputeReadModelMixin, self).get(request, *args, **kwargs))
+
+
+class DisputeTimelineView(DisputeReadModelMixin, generics.ListAPIView):
+    """Every event, measure milestone and case step of a dispute, in date order."""
+
+    serializer_class = TimelineEntrySerializer
+    filterset_class = TimelineFilter
+
+    def get_queryset(self):
+        return TimelineEntry.objects.filter(dispute=self.get_dispute())
+
+
+class DisputeSummaryView(DisputeReadModelMixin, generics.RetrieveAPIView):
+    """The dispute at a glance: in force per side, counts, latest developments, monthly series, text."""
+
+    serializer_class = DisputeSummarySerializer
+
+    def get_object(self):
+        return get_object_or_404(DisputeSummary.objects.select_related("dispute"), dispute=self.get_dispute())

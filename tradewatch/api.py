@@ -1,0 +1,31 @@
+"""The REST API under /api/v1/: one router for every resource, schema and docs."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from disputes.api.views import ActorViewSet, CaseViewSet, DisputeViewSet, EventViewSet, SourceViewSet
+from tariffs.api.views import MeasureViewSet
+from timelines.api.views import DisputeSummaryView, DisputeTimelineView
+
+router = DefaultRouter()
+router.register("actors", ActorViewSet, basename="actor")
+router.register("disputes", DisputeViewSet, basename="dispute")
+router.register("cases", CaseViewSet, basename="case")
+router.register("events", EventViewSet, basename="event")
+router.register("measures", MeasureViewSet, basename="measure")
+router.register("sources", SourceViewSet, basename="source")
+
+v1 = [
+    # Fixed paths before the router's <slug> routes.
+    path("disputes/<slug:slug>/timeline/", DisputeTimelineView.as_view(), name="dispute-timeline"),
+    path("disputes/<slug:slug>/summary/", DisputeSummaryView.as_view(), name="dispute-summary"),
+    path("", include(router.urls)),
+]
+
+urlpatterns = [
+    path("api/v1/", include((v1, "api"), namespace="api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+]
