@@ -42,9 +42,17 @@ def search(queryset, text: str, *, fields: tuple[str, ...], citations=None, cite
             cited = citations.annotate(document=text_vector("source__title")).filter(document=query)
             condition |= Q(pk__in=cited.values(cited_field))
         return queryset.filter(condition).annotate(search_rank=SearchRank(text_vector(*fields), query))
+    # Every word must appear somewhere, as websearch_to_tsquery requires on PostgreSQL.
     condition = Q()
-    for field in fields:
-        condition |= Q(**{f"{field}__icontains": text})
-    if citations is not None:
-        condition |= Q(Exists(citations.filter(**{cited_field: OuterRef("pk"), "source__title__icontains": text})))
+    for word in text.replace('"', " ").split():
+        word = word.lstrip("-")
+        if not word or word.lower() in ("or", "and"):
+            continue
+        matches_word = Q()
+        for field in fields:
+            matches_word |= Q(**{f"{field}__icontains": word})
+        if citations is not None:
+            cited = citations.filter(**{cited_field: OuterRef("pk"), "source__title__icontains": word})
+            matches_word |= Q(Exists(cited))
+        condition &= matches_word
     return queryset.filter(condition).annotate(search_rank=Coalesce(Value(0.0), Value(0.0)))

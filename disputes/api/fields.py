@@ -1,7 +1,10 @@
 """Serializer and filter fields shared by the API and the pages."""
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from disputes.models import Actor
@@ -26,6 +29,7 @@ class ActorIdentifierFormField(forms.CharField):
         return actor
 
 
+@extend_schema_field({"type": "string", "description": "Actor slug (e.g. `china`) or ISO code (e.g. `CN`)."})
 class ActorIdentifierField(serializers.Field):
     """Writes an actor by slug or ISO code; reads it back as its slug."""
 
@@ -41,3 +45,13 @@ class ActorIdentifierField(serializers.Field):
 
     def to_representation(self, value):
         return value.slug
+
+
+class NormalizedDecimalField(serializers.DecimalField):
+    """A decimal written as plainly as it reads: "100", "75.8", never "100.000"."""
+
+    def to_representation(self, value):
+        if value is None:
+            return None
+        text = super().to_representation(value)
+        return format(Decimal(text).normalize(), "f")

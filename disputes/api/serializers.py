@@ -270,6 +270,21 @@ def citations_from(items: list[dict]) -> list[dict]:
     return citations
 
 
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "string", "description": "Actor slug or ISO code."},
+            {
+                "type": "object",
+                "properties": {
+                    "actor": {"type": "string", "description": "Actor slug or ISO code."},
+                    "role": {"type": "string", "enum": list(ParticipantRole.values)},
+                },
+                "required": ["actor"],
+            },
+        ]
+    }
+)
 class ParticipantWriteField(serializers.Field):
     """A participant: an actor slug or ISO code, or ``{"actor": ..., "role": ...}``."""
 

@@ -104,7 +104,8 @@ class ApiViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
         return super().list(request, *args, **kwargs)
 
     def _stream_csv(self, renderer):
-        queryset = self.filter_queryset(self.get_queryset())
+        offset = self.paginator.get_offset(self.request)  # validated like any page
+        queryset = self.filter_queryset(self.get_queryset())[offset:]
         serializer_class = self.get_serializer_class()
         context = self.get_serializer_context()
         rows = (serializer_class(obj, context=context).data for obj in queryset.iterator(chunk_size=500))

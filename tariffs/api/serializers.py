@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from rest_framework import serializers
 
-from disputes.api.fields import ActorIdentifierField
+from disputes.api.fields import ActorIdentifierField, NormalizedDecimalField
 from disputes.api.serializers import (
     ActorBriefSerializer,
     CitationSerializer,
@@ -21,9 +21,7 @@ from tariffs.models import Measure, MeasureLink, ProductLine, RatePeriod
 
 
 class RatePeriodSerializer(serializers.ModelSerializer):
-    rate_percent = serializers.DecimalField(
-        max_digits=7, decimal_places=3, allow_null=True, required=False, min_value=0
-    )
+    rate_percent = NormalizedDecimalField(max_digits=7, decimal_places=3, allow_null=True, required=False, min_value=0)
 
     class Meta:
         model = RatePeriod
@@ -88,7 +86,7 @@ class MeasureSerializer(serializers.ModelSerializer):
 class MeasureInForceSerializer(MeasureSerializer):
     """A measure listed with ``in_force_on``: it also carries the rate on that date."""
 
-    rate_on_date = serializers.DecimalField(max_digits=7, decimal_places=3, read_only=True, allow_null=True)
+    rate_on_date = NormalizedDecimalField(max_digits=7, decimal_places=3, read_only=True, allow_null=True)
 
     class Meta(MeasureSerializer.Meta):
         fields = [*MeasureSerializer.Meta.fields, "rate_on_date"]

@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from disputes.api.fields import NormalizedDecimalField
 from disputes.api.serializers import API_PREFIX
 from disputes.permalinks import page_path
 from timelines.models import DisputeSummary, TimelineEntry
@@ -19,6 +20,7 @@ class TimelineSourceSerializer(serializers.Serializer):
 
 
 class TimelineEntrySerializer(serializers.ModelSerializer):
+    rate_percent = NormalizedDecimalField(max_digits=7, decimal_places=3, allow_null=True)
     record = serializers.SerializerMethodField()
     sources = TimelineSourceSerializer(many=True)
     actors = serializers.ListField(child=serializers.CharField(), help_text="Slugs of the actors involved.")
