@@ -3,16 +3,13 @@
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 
 from .api.fields import ActorIdentifierFormField
 from .choices import ActorKind, CaseForum, CaseStage, DisputeStatus, EventKind, EventLevel, SourceKind
 from .models import Actor, Case, Dispute, Event, Source
 
 
-@extend_schema_field(OpenApiTypes.STR)
-class ActorIdentifierFilter(django_filters.Filter):
+class ActorIdentifierFilter(django_filters.CharFilter):
     """An actor given by slug or ISO code; an unknown one is a 400 naming the parameter."""
 
     field_class = ActorIdentifierFormField
@@ -40,8 +37,7 @@ class CaseIdentifierField(forms.CharField):
         return case
 
 
-@extend_schema_field(OpenApiTypes.STR)
-class CaseIdentifierFilter(django_filters.Filter):
+class CaseIdentifierFilter(django_filters.CharFilter):
     field_class = CaseIdentifierField
 
 

@@ -97,6 +97,8 @@ class Actor(TimestampedModel):
                 self.country = self.code
         elif self.code:
             errors["code"] = _("Only states have an ISO code; set the country instead.")
+        if self.code and Actor.objects.filter(code=self.code).exclude(pk=self.pk).exists():
+            errors["code"] = _("Another actor already has the ISO code %(code)s.") % {"code": self.code}
         if self.parent_id and self.pk and self.parent_id == self.pk:
             errors["parent"] = _("An actor cannot be its own parent.")
         if errors:
@@ -124,6 +126,12 @@ class Source(TimestampedModel):
             models.UniqueConstraint(fields=["url"], condition=~Q(url=""), name="disputes_source_unique_url"),
         ]
         indexes = [models.Index(fields=["published_on"], name="disputes_source_published_idx")]
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.url and Source.objects.filter(url=self.url).exclude(pk=self.pk).exists():
+            raise ValidationError({"url": _("A source with this address is already recorded; cite that one.")})
 
     def __str__(self):
         parts = [self.publisher, self.title]

@@ -323,14 +323,27 @@ class EventWriteSerializer(serializers.ModelSerializer):
         from disputes.services import event_save
 
         data = dict(self.validated_data)
-        participants = data.pop("participants", [])
-        sources = data.pop("sources")
+        given = set(self.initial_data) if isinstance(self.initial_data, dict) else set()
+        keep = self.partial and self.instance is not None  # PATCH: what is not given stays as it is
+        if keep and "participants" not in given:
+            participants = [(p.actor, p.role) for p in self.instance.participations.select_related("actor")]
+        else:
+            participants = data.pop("participants", [])
+        data.pop("participants", None)
+        sources = data.pop("sources", None)
         event = self.instance or Event()
         for name, value in data.items():
             setattr(event, name, value)
         try:
             with transaction.atomic():  # new sources too: nothing half-written stays behind
-                self.instance = event_save(event=event, participants=participants, citations=citations_from(sources))
+                if keep and "sources" not in given:
+                    citations = [
+                        {"source": c.source, "field_name": c.field_name, "locator": c.locator, "quote": c.quote}
+                        for c in self.instance.citations.select_related("source")
+                    ]
+                else:
+                    citations = citations_from(sources or [])
+                self.instance = event_save(event=event, participants=participants, citations=citations)
         except DjangoValidationError as error:
             raise_as_drf(error)
         return self.instance

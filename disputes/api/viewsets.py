@@ -126,5 +126,5 @@ class ApiViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
         try:
             instance.delete()
         except ProtectedError as error:
-            names = sorted({type(obj)._meta.verbose_name_plural for obj in error.protected_objects})
+            names = sorted({str(type(obj)._meta.verbose_name_plural) for obj in error.protected_objects})
             raise Conflict(f"Other records still refer to this one ({', '.join(names)}); remove them first.") from error

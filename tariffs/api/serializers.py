@@ -15,7 +15,7 @@ from disputes.api.serializers import (
     page_link,
     raise_as_drf,
 )
-from disputes.models import Case, Dispute, Event
+from disputes.models import Case, Dispute, Event, Source
 from tariffs.choices import HsCodeBasis, MeasureStatus
 from tariffs.models import Measure, MeasureLink, ProductLine, RatePeriod
 
@@ -129,22 +129,45 @@ class MeasureWriteSerializer(serializers.ModelSerializer):
         from tariffs.services import measure_save
 
         data = dict(self.validated_data)
-        applies_to = data.pop("applies_to")
-        periods = data.pop("rate_periods", [])
-        lines = data.pop("product_lines", [])
-        for code in data.pop("hs_codes", []):
-            if code not in {line["hs_code"] for line in lines}:
-                lines.append({"hs_code": code, "basis": HsCodeBasis.OFFICIAL})
+        given = set(self.initial_data) if isinstance(self.initial_data, dict) else set()
+        current = self.instance
+        keep = self.partial and current is not None  # PATCH: what is not given stays as it is
+        applies_to = data.pop("applies_to") if "applies_to" in data else list(current.applies_to.all())
+        if keep and "rate_periods" not in given:
+            periods = list(
+                current.rate_periods.values("valid_from", "valid_to", "rate_percent", "kind", "state", "note")
+            )
+        else:
+            periods = data.pop("rate_periods", [])
+        data.pop("rate_periods", None)
+        if keep and not given & {"product_lines", "hs_codes"}:
+            lines = list(current.product_lines.values("hs_code", "description", "basis"))
+        else:
+            lines = data.pop("product_lines", [])
+            for code in data.pop("hs_codes", []):
+                if code not in {line["hs_code"] for line in lines}:
+                    lines.append({"hs_code": code, "basis": HsCodeBasis.OFFICIAL})
+        data.pop("product_lines", None)
+        data.pop("hs_codes", None)
         cases = data.pop("cases", None)
-        sources = data.pop("sources")
+        if keep and "sources" not in given:
+            citations = list(current.citations.values("source", "field_name", "locator", "quote"))
+            sources = None
+        else:
+            sources = data.pop("sources")
+        data.pop("sources", None)
         measure = self.instance or Measure()
         for name, value in data.items():
             setattr(measure, name, value)
         try:
             with transaction.atomic():  # new sources too: nothing half-written stays behind
+                if sources is not None:
+                    citations = citations_from(sources)
+                else:
+                    citations = [{**c, "source": Source.objects.get(pk=c["source"])} for c in citations]
                 self.instance = measure_save(
                     measure=measure, applies_to=applies_to, rate_periods=periods, product_lines=lines,
-                    citations=citations_from(sources), cases=cases, today=timezone.localdate(),
+                    citations=citations, cases=cases, today=timezone.localdate(),
                 )  # fmt: skip
         except DjangoValidationError as error:
             raise_as_drf(error)
