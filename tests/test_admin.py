@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from rest_framework.authtoken.models import Token, TokenProxy
 
 from disputes.models import Actor, Event, Source
 from tariffs.models import Measure
@@ -45,8 +46,13 @@ def test_every_add_page_opens(admin_client, model):
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.label)
-def test_every_change_and_history_page_opens(admin_client, model):
-    obj = model.objects.order_by("pk").first() or Group.objects.create(name="Editors")
+def test_every_change_and_history_page_opens(admin_client, admin_user, model):
+    makers = {
+        Group: lambda: Group.objects.create(name="Editors"),
+        TokenProxy: lambda: Token.objects.create(user=admin_user),
+    }
+    obj = model.objects.order_by("pk").first() or makers[model]()
+    obj = model.objects.get(pk=obj.pk)
     assert isinstance(obj, model)
     with CaptureQueriesContext(connection) as queries:
         response = admin_client.get(_url(model, "change", obj.pk))
