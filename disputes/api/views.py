@@ -15,6 +15,7 @@ from disputes.models import (
     Source,
 )
 
+from .rows import EVENT_COLUMNS, event_rows
 from .serializers import (
     ActorSerializer,
     CaseSerializer,
@@ -97,3 +98,5 @@ class EventViewSet(ApiViewSet):
     filterset_class = EventFilter
     history_models = EVENT_HISTORY
     csv_name = "events"
+    list_columns = EVENT_COLUMNS
+    list_rows = staticmethod(event_rows)

@@ -7,6 +7,7 @@ from disputes.models import Actor, Case, Dispute, Source
 from tariffs.filters import MeasureFilter
 from tariffs.models import Measure, MeasureCitation, MeasureLink, ProductLine, RatePeriod
 
+from .rows import MEASURE_COLUMNS, measure_rows
 from .serializers import MeasureInForceSerializer, MeasureSerializer, MeasureWriteSerializer
 
 
@@ -30,6 +31,8 @@ class MeasureViewSet(ApiViewSet):
     filterset_class = MeasureFilter
     history_models = (Measure, RatePeriod, ProductLine, MeasureCitation, MeasureLink, Source, Actor, Case, Dispute)
     csv_name = "measures"
+    list_columns = MEASURE_COLUMNS
+    list_rows = staticmethod(measure_rows)
 
     def get_serializer_class(self):
         if self.action == "list" and self.request.query_params.get("in_force_on"):
