@@ -544,7 +544,9 @@ def verdicts(sizes: list[dict]) -> tuple[list[str], dict]:
             passed = ratio is not None and ratio <= MAX_RATIO
             ok_all &= passed
             by_size[str(s["n_events"])] = {"ratio": ratio, "ok": passed}
-            parts.append(f"{s['n_events']}: {_x(ratio) if ratio is not None else 'error'} {'OK' if passed else 'MISSED'}")
+            parts.append(
+                f"{s['n_events']}: {_x(ratio) if ratio is not None else 'error'} {'OK' if passed else 'MISSED'}"
+            )
         checks[f"{endpoint}_ratio"] = {"target": MAX_RATIO, "by_size": by_size, "ok": ok_all}
         lines.append(f"{endpoint}: target ≤ {MAX_RATIO}× the floor: " + ", ".join(parts))
     return lines, checks
@@ -571,7 +573,10 @@ def main(argv: list[str] | None = None) -> int:
         "--sizes", default=",".join(map(str, DEFAULT_SIZES)), help="comma-separated event counts (default: %(default)s)"
     )
     parser.add_argument(
-        "--repeat", type=int, default=DEFAULT_REPEAT, help="timed runs per measurement, median kept (default: %(default)s)"
+        "--repeat",
+        type=int,
+        default=DEFAULT_REPEAT,
+        help="timed runs per measurement, median kept (default: %(default)s)",
     )
     parser.add_argument(
         "--warmup", type=int, default=DEFAULT_WARMUP, help="untimed runs before them (default: %(default)s)"
