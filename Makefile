@@ -13,7 +13,7 @@ help:
 	@echo "make run    set up (venv, install, migrate, load $(DATASET)) and serve http://$(HOST):$(PORT)/"
 	@echo "make test   set up the dev environment and run the whole test suite"
 	@echo "make lint   ruff check and format check"
-	@echo "make bench  benchmarks against PostgreSQL (timeline refresh at 1k/10k/100k events)"
+	@echo "make bench  benchmarks against PostgreSQL: timeline refresh (1k/10k/100k events), API vs raw SQL"
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "TradeWatch needs Python 3.11 or newer (found %s)" % sys.version.split()[0])'
@@ -58,6 +58,7 @@ format: $(VENV)/.dev-installed
 
 bench: $(VENV)/.dev-installed
 	$(PY) -m bench.bench_timelines $(BENCH_ARGS)
+	$(PY) -m bench.bench_api $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache

@@ -59,6 +59,10 @@ def flatten_cell(key: str, value) -> str:
         return "true" if value else "false"
     if isinstance(value, Decimal):
         return _default(value)
+    if isinstance(value, dt.datetime):
+        return value.isoformat().replace("+00:00", "Z")
+    if isinstance(value, dt.date):
+        return value.isoformat()
     return str(value)
 
 
