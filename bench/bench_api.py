@@ -1,4 +1,4 @@
-"""Benchmark of the API list path: ``/events/`` and ``/measures/?in_force_on=…`` pages of 500 next to the physical floor.
+"""Benchmark of the API list pages (events, measures in force) against the physical floor of the same page.
 
 Run with ``make bench`` or ``.venv/bin/python -m bench.bench_api [--sizes 10000] [--repeat 15]``.
 Needs PostgreSQL. Without ``DATABASE_URL`` it uses (and creates if missing) a dedicated database,
@@ -159,16 +159,29 @@ CITATION_JSON = (
 
 
 def events_floor_sql() -> str:
-    """The page of ``/events/?dispute=…&limit=500`` with every field the API returns, in one statement."""
+    """The page of ``/events/?dispute=…&limit=500`` with every field the API returns, in one statement.
+
+    The nested lists are aggregated per event of the page (``json_agg`` grouped by event); the
+    total is a ``count(*)`` over the same filter in the same statement.
+    """
+    where = f"dispute_id = (SELECT id FROM {_t(Dispute)} WHERE slug = %(slug)s)"  # noqa: S608
     return f"""
 WITH page AS (
     SELECT e.id, e.dispute_id, e.reference, e.date, e.date_precision, e.end_date, e.kind, e.level, e.title,
-           e.summary, e.location, e.outcome, e.case_id, e.case_stage, e.confidence, e.created_at, e.updated_at,
-           count(*) OVER () AS total
+           e.summary, e.location, e.outcome, e.case_id, e.case_stage, e.confidence, e.created_at, e.updated_at
     FROM {_t(Event)} e
-    WHERE e.dispute_id = (SELECT id FROM {_t(Dispute)} WHERE slug = %(slug)s)
+    WHERE e.{where}
     ORDER BY e.date, e.id
     LIMIT %(limit)s
+), participants AS (
+    SELECT ep.event_id, json_agg(json_build_object('actor', {ACTOR_JSON.format(a="a")}, 'role', ep.role)
+                                 ORDER BY ep.id) AS items
+    FROM page JOIN {_t(EventParticipant)} ep ON ep.event_id = page.id JOIN {_t(Actor)} a ON a.id = ep.actor_id
+    GROUP BY ep.event_id
+), sources AS (
+    SELECT c.event_id, json_agg({CITATION_JSON} ORDER BY c.id) AS items
+    FROM page JOIN {_t(EventCitation)} c ON c.event_id = page.id JOIN {_t(Source)} s ON s.id = c.source_id
+    GROUP BY c.event_id
 )
 SELECT
     p.id,
@@ -179,18 +192,15 @@ SELECT
     CASE WHEN k.id IS NULL THEN NULL ELSE json_build_object(
         'id', k.id, 'url', %(case_url)s || k.id || '/', 'reference', k.reference, 'title', k.title) END AS "case",
     p.case_stage, p.confidence,
-    (SELECT coalesce(json_agg(json_build_object('actor', {ACTOR_JSON.format(a="a")}, 'role', ep.role)
-                              ORDER BY ep.id), '[]'::json)
-       FROM {_t(EventParticipant)} ep JOIN {_t(Actor)} a ON a.id = ep.actor_id
-      WHERE ep.event_id = p.id) AS participants,
-    (SELECT coalesce(json_agg({CITATION_JSON} ORDER BY c.id), '[]'::json)
-       FROM {_t(EventCitation)} c JOIN {_t(Source)} s ON s.id = c.source_id
-      WHERE c.event_id = p.id) AS sources,
+    coalesce(participants.items, '[]'::json) AS participants,
+    coalesce(sources.items, '[]'::json) AS sources,
     p.created_at, p.updated_at,
-    p.total
+    (SELECT count(*) FROM {_t(Event)} WHERE {where}) AS total
 FROM page p
 JOIN {_t(Dispute)} d ON d.id = p.dispute_id
 LEFT JOIN {_t(Case)} k ON k.id = p.case_id
+LEFT JOIN participants ON participants.event_id = p.id
+LEFT JOIN sources ON sources.event_id = p.id
 ORDER BY p.date, p.id
 """  # noqa: S608 - table names from model meta
 
@@ -201,19 +211,50 @@ def measures_floor_sql() -> str:
         f"FROM {_t(RatePeriod)} r WHERE r.measure_id = {{m}}.id AND r.state = %(in_force)s "
         "AND r.valid_from <= %(day)s AND (r.valid_to IS NULL OR r.valid_to >= %(day)s)"
     )
-    applies_to = Measure.applies_to.through
-    cases = Measure.cases.through
+    where = (
+        f"m.dispute_id = (SELECT id FROM {_t(Dispute)} WHERE slug = %(slug)s) "  # noqa: S608
+        f"AND EXISTS (SELECT 1 {in_force.format(m='m')})"
+    )
     return f"""
 WITH page AS (
     SELECT m.id, m.dispute_id, m.reference, m.imposed_by_id, m.type, m.title, m.product_description, m.summary,
            m.legal_instrument_name, m.legal_instrument_number, m.legal_instrument_url, m.announced_on,
-           m.announced_on_precision, m.status, m.announcement_id, m.confidence, m.created_at, m.updated_at,
-           count(*) OVER () AS total
+           m.announced_on_precision, m.status, m.announcement_id, m.confidence, m.created_at, m.updated_at
     FROM {_t(Measure)} m
-    WHERE m.dispute_id = (SELECT id FROM {_t(Dispute)} WHERE slug = %(slug)s)
-      AND EXISTS (SELECT 1 {in_force.format(m="m")})
+    WHERE {where}
     ORDER BY m.announced_on, m.id
     LIMIT %(limit)s
+), applies_to AS (
+    SELECT t.measure_id, json_agg({ACTOR_JSON.format(a="a")} ORDER BY a.name, a.id) AS items
+    FROM page JOIN {_t(Measure.applies_to.through)} t ON t.measure_id = page.id
+    JOIN {_t(Actor)} a ON a.id = t.actor_id
+    GROUP BY t.measure_id
+), rate_periods AS (
+    SELECT r.measure_id, json_agg(json_build_object(
+               'valid_from', r.valid_from, 'valid_to', r.valid_to, 'rate_percent', trim_scale(r.rate_percent)::text,
+               'kind', r.kind, 'state', r.state, 'note', r.note) ORDER BY r.valid_from) AS items
+    FROM page JOIN {_t(RatePeriod)} r ON r.measure_id = page.id
+    GROUP BY r.measure_id
+), product_lines AS (
+    SELECT l.measure_id, array_agg(l.hs_code ORDER BY l.hs_code) AS codes,
+           json_agg(json_build_object('hs_code', l.hs_code, 'description', l.description, 'basis', l.basis)
+                    ORDER BY l.hs_code) AS items
+    FROM page JOIN {_t(ProductLine)} l ON l.measure_id = page.id
+    GROUP BY l.measure_id
+), cases AS (
+    SELECT mk.measure_id, array_agg(k.reference ORDER BY k.initiated_on, k.reference, k.id) AS refs
+    FROM page JOIN {_t(Measure.cases.through)} mk ON mk.measure_id = page.id JOIN {_t(Case)} k ON k.id = mk.case_id
+    GROUP BY mk.measure_id
+), links AS (
+    SELECT x.from_measure_id AS measure_id, json_agg(json_build_object(
+               'type', x.type, 'measure', x.to_measure_id, 'measure_url', %(measure_url)s || x.to_measure_id || '/',
+               'contested', x.contested, 'note', x.note) ORDER BY x.type, x.to_measure_id) AS items
+    FROM page JOIN {_t(MeasureLink)} x ON x.from_measure_id = page.id
+    GROUP BY x.from_measure_id
+), sources AS (
+    SELECT c.measure_id, json_agg({CITATION_JSON} ORDER BY c.id) AS items
+    FROM page JOIN {_t(MeasureCitation)} c ON c.measure_id = page.id JOIN {_t(Source)} s ON s.id = c.source_id
+    GROUP BY c.measure_id
 )
 SELECT
     p.id,
@@ -222,37 +263,30 @@ SELECT
     d.slug AS dispute,
     p.reference,
     {ACTOR_JSON.format(a="ib")} AS imposed_by,
-    (SELECT coalesce(json_agg({ACTOR_JSON.format(a="a")} ORDER BY a.name, a.id), '[]'::json)
-       FROM {_t(applies_to)} t JOIN {_t(Actor)} a ON a.id = t.actor_id
-      WHERE t.measure_id = p.id) AS applies_to,
+    coalesce(applies_to.items, '[]'::json) AS applies_to,
     p.type, p.title, p.product_description, p.summary,
     json_build_object('name', p.legal_instrument_name, 'number', p.legal_instrument_number,
                       'url', p.legal_instrument_url) AS legal_instrument,
     p.announced_on, p.announced_on_precision, p.status,
     p.announcement_id AS announcement,
-    (SELECT coalesce(json_agg(json_build_object(
-                'valid_from', r.valid_from, 'valid_to', r.valid_to, 'rate_percent', trim_scale(r.rate_percent)::text,
-                'kind', r.kind, 'state', r.state, 'note', r.note) ORDER BY r.valid_from), '[]'::json)
-       FROM {_t(RatePeriod)} r WHERE r.measure_id = p.id) AS rate_periods,
-    ARRAY(SELECT l.hs_code FROM {_t(ProductLine)} l WHERE l.measure_id = p.id ORDER BY l.hs_code) AS hs_codes,
-    (SELECT coalesce(json_agg(json_build_object('hs_code', l.hs_code, 'description', l.description,
-                                                'basis', l.basis) ORDER BY l.hs_code), '[]'::json)
-       FROM {_t(ProductLine)} l WHERE l.measure_id = p.id) AS product_lines,
-    ARRAY(SELECT k.reference FROM {_t(cases)} mk JOIN {_t(Case)} k ON k.id = mk.case_id
-           WHERE mk.measure_id = p.id ORDER BY k.initiated_on, k.reference, k.id) AS cases,
-    (SELECT coalesce(json_agg(json_build_object(
-                'type', x.type, 'measure', x.to_measure_id, 'measure_url', %(measure_url)s || x.to_measure_id || '/',
-                'contested', x.contested, 'note', x.note) ORDER BY x.type, x.to_measure_id), '[]'::json)
-       FROM {_t(MeasureLink)} x WHERE x.from_measure_id = p.id) AS links,
-    (SELECT coalesce(json_agg({CITATION_JSON} ORDER BY c.id), '[]'::json)
-       FROM {_t(MeasureCitation)} c JOIN {_t(Source)} s ON s.id = c.source_id
-      WHERE c.measure_id = p.id) AS sources,
+    coalesce(rate_periods.items, '[]'::json) AS rate_periods,
+    coalesce(product_lines.codes, '{{}}') AS hs_codes,
+    coalesce(product_lines.items, '[]'::json) AS product_lines,
+    coalesce(cases.refs, '{{}}') AS cases,
+    coalesce(links.items, '[]'::json) AS links,
+    coalesce(sources.items, '[]'::json) AS sources,
     p.confidence, p.created_at, p.updated_at,
     (SELECT trim_scale(r.rate_percent)::text {in_force.format(m="p")} ORDER BY r.valid_from LIMIT 1) AS rate_on_date,
-    p.total
+    (SELECT count(*) FROM {_t(Measure)} m WHERE {where}) AS total
 FROM page p
 JOIN {_t(Dispute)} d ON d.id = p.dispute_id
 JOIN {_t(Actor)} ib ON ib.id = p.imposed_by_id
+LEFT JOIN applies_to ON applies_to.measure_id = p.id
+LEFT JOIN rate_periods ON rate_periods.measure_id = p.id
+LEFT JOIN product_lines ON product_lines.measure_id = p.id
+LEFT JOIN cases ON cases.measure_id = p.id
+LEFT JOIN links ON links.measure_id = p.id
+LEFT JOIN sources ON sources.measure_id = p.id
 ORDER BY p.announced_on, p.id
 """  # noqa: S608 - table names from model meta
 
@@ -394,6 +428,8 @@ def bench_endpoint(endpoint: str, url: str, sql: str, params: dict, repeat: int,
         json_ok = False
         row["errors"].append(str(error))
         print(f"  ERROR: {error}", flush=True)
+    except (ValueError, KeyError, TypeError, AttributeError) as error:  # a 200 that is not the expected page
+        _check(False, f"API answer is not the expected JSON page: {type(error).__name__}: {error}", warns)
     try:
         _, body = _call(client, csv_url, "text/csv")
         csv_ids = _csv_ids(body)
@@ -403,6 +439,8 @@ def bench_endpoint(endpoint: str, url: str, sql: str, params: dict, repeat: int,
         csv_ok = False
         row["errors"].append(str(error))
         print(f"  ERROR: {error}", flush=True)
+    except (ValueError, KeyError, TypeError, csv.Error) as error:
+        _check(False, f"CSV answer is not the expected page: {type(error).__name__}: {error}", warns)
 
     # Timed runs, interleaved so that drift on a shared machine hits all three alike.
     api_runs, floor_runs, csv_runs = [], [], []
@@ -625,9 +663,13 @@ def main(argv: list[str] | None = None) -> int:
     total_s = time.perf_counter() - started
 
     lines, checks = verdicts(results)
-    for endpoint, label in (("events", "GET /api/v1/events/"), ("measures", "GET /api/v1/measures/?in_force_on=…")):
+    labels = {
+        "events": f"GET {API_PREFIX}events/?dispute=…&limit={PAGE}",
+        "measures": f"GET {API_PREFIX}measures/?dispute=…&limit={PAGE}&in_force_on=…",
+    }
+    for endpoint, label in labels.items():
         print()
-        print(f"{label}?dispute=…&limit={PAGE}  (times in ms, median; csv: same page with &format=csv)")
+        print(f"{label}  (ms, median; csv_*: the same page with &format=csv)")
         print(table(endpoint, results))
     print()
     for line in lines:

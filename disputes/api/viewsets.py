@@ -107,8 +107,15 @@ class ApiViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
         if self.list_rows is None:
             return super().list(request, *args, **kwargs)
         queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(self.values_of(queryset))
-        return self.get_paginated_response(type(self).list_rows(list(page), request))
+        paginator = self.paginator
+        paginator.request = request
+        paginator.limit = paginator.get_limit(request)
+        paginator.offset = paginator.get_offset(request)
+        # Counted on the plain queryset: the joins values() adds for nested columns would make
+        # PostgreSQL read the whole table instead of an index.
+        paginator.count = queryset.count()
+        page = list(self.values_of(queryset)[paginator.offset : paginator.offset + paginator.limit])
+        return paginator.get_paginated_response(type(self).list_rows(page, request))
 
     def values_of(self, queryset):
         """The rows of ``queryset`` as ``values()`` dicts (annotations such as rate_on_date included)."""
