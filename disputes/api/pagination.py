@@ -8,6 +8,7 @@ from rest_framework.exceptions import ValidationError
 class LimitOffsetPagination(pagination.LimitOffsetPagination):
     default_limit = 50
     max_limit = settings.API_MAX_LIMIT
+    max_offset = 10**9  # beyond any real list, and within the database's integer range
 
     def get_limit(self, request):
         raw = request.query_params.get(self.limit_query_param)
@@ -19,7 +20,7 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
         raw = request.query_params.get(self.offset_query_param)
         if raw is None or raw == "":
             return 0
-        return self._bounded(raw, self.offset_query_param, low=0, high=None)
+        return self._bounded(raw, self.offset_query_param, low=0, high=self.max_offset)
 
     @staticmethod
     def _bounded(raw: str, name: str, *, low: int, high: int | None) -> int:
