@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ["disputes", "tariffs", "timelines"]  # lower first
+LAYERS = ["disputes", "tariffs", "timelines", "pages"]  # lower first
 
 
 def imported_apps(app: str) -> set[str]:

@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "disputes",
     "tariffs",
     "timelines",
+    "pages",
+    "django_htmx",
+    "template_partials",
 ]
 
 MIDDLEWARE = [
@@ -74,6 +77,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "tradewatch.urls"
@@ -89,6 +93,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "pages.context_processors.language_alternates",
             ],
         },
     },
@@ -120,6 +125,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # --- Internationalisation (Canada's official languages) ------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("fr", "Français")]
+# The official names of the languages, shown in the switcher in their own language.
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("DJANGO_TIME_ZONE", default="UTC")
 USE_I18N = True

@@ -1,9 +1,12 @@
-"""URL wiring of TradeWatch."""
+"""URL wiring of TradeWatch: the API and admin unprefixed, the pages under /en/ and /fr/."""
 
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
     path("", include("tradewatch.api")),
     path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    *i18n_patterns(path("", include("pages.urls")), prefix_default_language=True),
 ]

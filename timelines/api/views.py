@@ -1,43 +1,15 @@
 """The timeline and summary of one dispute (read models built by the refresh jobs)."""
 
-import django_filters
 from django.shortcuts import get_object_or_404
 from rest_framework import generics
 from rest_framework.permissions import AllowAny
 
 from disputes.api.viewsets import ConditionalGetMixin
-from disputes.filters import ActorIdentifierFilter
 from disputes.models import Dispute
-from timelines.choices import RecordType
+from timelines.filters import TimelineFilter
 from timelines.models import DisputeSummary, RefreshState, TimelineEntry
 
 from .serializers import DisputeSummarySerializer, TimelineEntrySerializer
-
-
-class TimelineFilter(django_filters.FilterSet):
-    kind = django_filters.MultipleChoiceFilter(choices=lambda: _kind_choices())
-    side = django_filters.CharFilter()
-    record_type = django_filters.MultipleChoiceFilter(choices=RecordType.choices[:3])
-    date_after = django_filters.DateFilter(field_name="date", lookup_expr="gte")
-    date_before = django_filters.DateFilter(field_name="date", lookup_expr="lte")
-    actor = ActorIdentifierFilter(method="filter_actor", help_text="An actor involved, by slug or ISO code.")
-
-    class Meta:
-        model = TimelineEntry
-        fields = ["kind", "side", "record_type", "date_after", "date_before", "actor"]
-
-    def filter_actor(self, queryset, name, actor):
-        if actor is None:
-            return queryset
-        ids = [entry.pk for entry in queryset.only("pk", "actors") if actor.slug in entry.actors]
-        return queryset.filter(pk__in=ids)
-
-
-def _kind_choices():
-    from disputes.choices import EventKind
-    from timelines.choices import Milestone
-
-    return [*EventKind.choices, *[c for c in Milestone.choices if c[0] not in EventKind.values]]
 
 
 class DisputeReadModelMixin(ConditionalGetMixin):

@@ -1,0 +1,108 @@
+"""The analysts' pages. Views are thin: selectors read, templates show."""
+
+import json
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from disputes.models import Actor, Dispute
+from disputes.selectors import dispute_sides
+from tariffs.filters import MeasureFilter
+from tariffs.models import Measure
+from timelines.filters import TimelineFilter
+from timelines.models import TimelineEntry
+
+from . import selectors
+from .timeline_widget import widget_data
+
+
+def home(request):
+    context = selectors.home(timezone.localdate())
+    return render(request, "pages/home.html", context)
+
+
+def dispute_detail(request, slug):
+    dispute = get_object_or_404(Dispute, slug=slug)
+    today = timezone.localdate()
+    sides = dispute_sides(dispute)
+    filters = TimelineFilter(request.GET, queryset=TimelineEntry.objects.filter(dispute=dispute))
+    entries = list(filters.qs) if filters.is_valid() else []
+    measure_ids = {e.record_id for e in entries if e.record_type == "measure"}
+    data = widget_data(entries, selectors.rate_periods_of(dispute, measure_ids), sides, today=today,
+                       group_by=request.GET.get("group_by", "side"))  # fmt: skip
+    summary = selectors.dispute_summary(dispute)
+    context = {
+        "dispute": dispute,
+        "sides": sides,
+        "summary": summary,
+        "filters": filters,
+        "entries": entries,
+        "timeline_json": json.dumps({k: v for k, v in data.items() if k != "names"}),
+        "series_json": json.dumps(_series(summary, sides)),
+        "links": selectors.retaliation_chain(dispute),
+        "cases": selectors.cases_with_steps(dispute),
+        "actors": Actor.objects.filter(participations__event__dispute=dispute).distinct().order_by("name"),
+    }
+    template = (
+        "pages/partials/timeline.html"
+        if request.htmx and request.htmx.target == "timeline"
+        else "disputes/dispute_detail.html"
+    )
+    return render(request, template, context)
+
+
+def _series(summary, sides) -> dict:
+    rows = summary.data.get("series", []) if summary else []
+    return {
+        "labels": [row["month"] for row in rows],
+        "datasets": [{"label": side.name, "data": [row.get(side.slug, 0) for row in rows]} for side in sides],
+    }
+
+
+def measure_list(request):
+    today = timezone.localdate()
+    filters = MeasureFilter(request.GET, queryset=Measure.objects.all())
+    queryset = filters.qs if filters.is_valid() else Measure.objects.none()
+    day = filters.form.cleaned_data.get("in_force_on") if filters.is_valid() else None
+    if day is None:
+        queryset = queryset.with_rate_on(today)
+    page = Paginator(selectors.measures_page(queryset), 50).get_page(request.GET.get("page"))
+    return render(request, "tariffs/measure_list.html", {"filters": filters, "page": page, "day": day or today})
+
+
+def _or_404(read, pk):
+    try:
+        return read(pk)
+    except ObjectDoesNotExist:
+        raise Http404 from None
+
+
+def measure_detail(request, pk):
+    measure = _or_404(selectors.measure_detail, pk)
+    return render(
+        request, "tariffs/measure_detail.html", {"measure": measure, "revisions": selectors.revisions(measure)}
+    )
+
+
+def event_detail(request, pk):
+    event = _or_404(selectors.event_detail, pk)
+    return render(request, "disputes/event_detail.html", {"event": event, "revisions": selectors.revisions(event)})
+
+
+def actor_detail(request, slug):
+    actor = Actor.objects.identified_by(slug).select_related("parent").first() or get_object_or_404(Actor, slug=slug)
+    return render(request, "disputes/actor_detail.html", {"actor": actor, **selectors.actor_detail(actor)})
+
+
+def case_detail(request, pk):
+    case = _or_404(selectors.case_detail, pk)
+    return render(request, "disputes/case_detail.html", {"case": case})
+
+
+def search(request):
+    text = request.GET.get("q", "").strip()
+    results = selectors.search(text) if text else {}
+    return render(request, "pages/search.html", {"q": text, "results": results})

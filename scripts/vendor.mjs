@@ -1,0 +1,129 @@
+#!/usr/bin/env node
+// Copy the pinned front-end libraries from node_modules/ into static/vendor/.
+//
+// Run through `make vendor` (npm ci --no-audit --no-fund && node scripts/vendor.mjs).
+// The output is reproducible: files are copied byte for byte from the packages
+// pinned in package.json / package-lock.json, static/vendor/ is rebuilt from
+// scratch each run, and VERSIONS.txt carries no timestamp. Source maps are
+// copied beside the minified files because Django's ManifestStaticFilesStorage
+// (whitenoise's CompressedManifestStaticFilesStorage) follows the
+// `sourceMappingURL` comments during collectstatic and fails if the map is missing.
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const modules = join(root, "node_modules");
+const outRoot = join(root, "static", "vendor");
+
+// package -> files to copy. `from` is relative to the package folder, `to` to
+// static/vendor/<package>/. `bundled` lists packages compiled into the
+// distributed file whose licence texts are kept too (taken from the copies npm
+// installed as peer/regular dependencies).
+const PLAN = [
+  {
+    name: "vis-timeline",
+    files: [
+      ["standalone/umd/vis-timeline-graph2d.min.js", "vis-timeline-graph2d.min.js"],
+      ["standalone/umd/vis-timeline-graph2d.min.js.map", "vis-timeline-graph2d.min.js.map"],
+      ["styles/vis-timeline-graph2d.min.css", "vis-timeline-graph2d.min.css"],
+      ["styles/vis-timeline-graph2d.min.css.map", "vis-timeline-graph2d.min.css.map"],
+    ],
+    licences: ["LICENSE.md", "LICENSE.Apache-2.0.txt", "LICENSE.MIT.txt"],
+    bundled: [
+      "@egjs/hammerjs",
+      "component-emitter",
+      "keycharm",
+      "moment",
+      "propagating-hammerjs",
+      "uuid",
+      "vis-data",
+      "vis-util",
+      "xss",
+      "cssfilter",
+    ],
+  },
+  {
+    name: "chart.js",
+    files: [
+      ["dist/chart.umd.min.js", "chart.umd.min.js"],
+      ["dist/chart.umd.min.js.map", "chart.umd.min.js.map"],
+    ],
+    licences: ["LICENSE.md"],
+    bundled: ["@kurkle/color"],
+  },
+  {
+    name: "axe-core",
+    files: [["axe.min.js", "axe.min.js"]],
+    licences: ["LICENSE", "LICENSE-3RD-PARTY.txt"],
+    bundled: [],
+  },
+];
+
+const LICENCE_NAME = /^(licen[cs]e|copying|notice)([.-].*)?$/i;
+
+function fail(message) {
+  console.error(`vendor: ${message}`);
+  process.exit(1);
+}
+
+function readJson(path) {
+  return JSON.parse(readFileSync(path, "utf8"));
+}
+
+function pkgDir(name) {
+  const dir = join(modules, ...name.split("/"));
+  if (!existsSync(join(dir, "package.json"))) {
+    fail(`${name} is not installed; run \`npm ci\` first (or \`make vendor\`).`);
+  }
+  return dir;
+}
+
+function copy(src, dest) {
+  if (!existsSync(src)) fail(`missing file ${src} (did the package layout change?)`);
+  mkdirSync(dirname(dest), { recursive: true });
+  copyFileSync(src, dest);
+}
+
+const manifest = readJson(join(root, "package.json"));
+const pins = manifest.devDependencies || {};
+const lines = [
+  "# Front-end libraries vendored by scripts/vendor.mjs (make vendor). Do not edit by hand.",
+  "# Pinned in package.json and package-lock.json; served from static/vendor/, no CDN.",
+  "",
+];
+
+rmSync(outRoot, { recursive: true, force: true });
+
+for (const entry of PLAN) {
+  const dir = pkgDir(entry.name);
+  const meta = readJson(join(dir, "package.json"));
+  if (pins[entry.name] !== meta.version) {
+    fail(`${entry.name}: package.json pins ${pins[entry.name]} but ${meta.version} is installed; run \`npm ci\`.`);
+  }
+  const out = join(outRoot, entry.name);
+  for (const [from, to] of entry.files) copy(join(dir, from), join(out, to));
+  for (const licence of entry.licences) copy(join(dir, licence), join(out, licence));
+  lines.push(`${entry.name}@${meta.version}  licence: ${meta.license}`);
+  for (const [, to] of entry.files) lines.push(`  ${entry.name}/${to}`);
+
+  for (const dep of entry.bundled) {
+    const depDir = pkgDir(dep);
+    const depMeta = readJson(join(depDir, "package.json"));
+    const found = readdir(depDir).filter((f) => LICENCE_NAME.test(f)).sort();
+    if (found.length === 0) fail(`${dep}: no licence file found`);
+    const depOut = join(out, "bundled-licences", dep.replace(/^@/, "").replace("/", "-"));
+    for (const f of found) copy(join(depDir, f), join(depOut, f));
+    lines.push(`  bundled: ${dep}  licence: ${depMeta.license} (text from ${dep}@${depMeta.version})`);
+  }
+  lines.push("");
+}
+
+writeFileSync(join(outRoot, "VERSIONS.txt"), lines.join("\n"));
+console.log(lines.filter((l) => l && !l.startsWith("#") && !l.startsWith(" ")).join("\n"));
+
+function readdir(dir) {
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isFile())
+    .map((d) => d.name);
+}
