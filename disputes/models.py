@@ -3,6 +3,7 @@
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
@@ -83,6 +84,9 @@ class Actor(TimestampedModel):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("pages:actor-detail", args=[self.slug])
 
     def clean(self):
         from django.core.exceptions import ValidationError
@@ -166,6 +170,9 @@ class Dispute(TimestampedModel):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        return reverse("pages:dispute-detail", args=[self.slug])
+
     def clean(self):
         from django.core.exceptions import ValidationError
 
@@ -232,6 +239,9 @@ class Case(TimestampedModel):
 
     def __str__(self):
         return f"{self.reference}: {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("pages:case-detail", args=[self.pk])
 
     def clean(self):
         from django.core.exceptions import ValidationError
@@ -306,6 +316,9 @@ class Event(TimestampedModel):
 
     def __str__(self):
         return f"{self.date.isoformat()} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("pages:event-detail", args=[self.pk])
 
     def clean(self):
         from django.core.exceptions import ValidationError

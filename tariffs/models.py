@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -87,6 +88,9 @@ class Measure(TimestampedModel):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("pages:measure-detail", args=[self.pk])
 
     def _periods(self):
         cache = getattr(self, "_prefetched_objects_cache", {})
