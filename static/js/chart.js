@@ -148,7 +148,8 @@
         plugins: {
           legend: {
             position: "bottom",
-            labels: { color: "#202124", boxWidth: 36, boxHeight: 2, padding: 16 },
+            // a short stretch of each line, with its dash pattern, as the legend key
+            labels: { color: "#202124", usePointStyle: true, pointStyle: "line", boxWidth: 40, padding: 16 },
           },
           tooltip: {
             callbacks: {
