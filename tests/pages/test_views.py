@@ -81,8 +81,8 @@ def test_measures_in_force_on_a_day_with_the_rate_that_day(client):
         "M09-oil": "100%", "M09-meal": "100%", "M09-peas": "100%", "M09-pork": "25%", "M09-seafood": "25%",
         "M09-lobster-crab": "25%",
     }  # fmt: skip
-    later = dict(re.findall(r'<tr data-reference="([^"]+)">.*?<td class="rate">([^<]+)</td>',
-                            page(client, "/en/measures/", in_force_on="2026-06-01", imposed_by="CN"), re.S))  # fmt: skip
+    later_html = page(client, "/en/measures/", in_force_on="2026-06-01", imposed_by="CN")
+    later = dict(re.findall(r'<tr data-reference="([^"]+)">.*?<td class="rate">([^<]+)</td>', later_html, re.S))
     assert later["M06"] == "5.9%" and "M09-meal" not in later
 
 
