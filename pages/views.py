@@ -4,7 +4,7 @@ import json
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
@@ -19,6 +19,14 @@ from . import selectors
 from .timeline_widget import widget_data
 
 
+def given(params: QueryDict) -> QueryDict:
+    """The query parameters a form actually set: an empty select or field means "any"."""
+    kept = QueryDict(mutable=True)
+    for key, values in params.lists():
+        kept.setlist(key, [v for v in values if v != ""])
+    return kept
+
+
 def home(request):
     context = selectors.home(timezone.localdate())
     return render(request, "pages/home.html", context)
@@ -28,7 +36,7 @@ def dispute_detail(request, slug):
     dispute = get_object_or_404(Dispute, slug=slug)
     today = timezone.localdate()
     sides = dispute_sides(dispute)
-    filters = TimelineFilter(request.GET, queryset=TimelineEntry.objects.filter(dispute=dispute))
+    filters = TimelineFilter(given(request.GET), queryset=TimelineEntry.objects.filter(dispute=dispute))
     entries = list(filters.qs) if filters.is_valid() else []
     measure_ids = {e.record_id for e in entries if e.record_type == "measure"}
     data = widget_data(entries, selectors.rate_periods_of(dispute, measure_ids), sides, today=today,
@@ -64,7 +72,7 @@ def _series(summary, sides) -> dict:
 
 def measure_list(request):
     today = timezone.localdate()
-    filters = MeasureFilter(request.GET, queryset=Measure.objects.all())
+    filters = MeasureFilter(given(request.GET), queryset=Measure.objects.all())
     queryset = filters.qs if filters.is_valid() else Measure.objects.none()
     day = filters.form.cleaned_data.get("in_force_on") if filters.is_valid() else None
     if day is None:

@@ -1,6 +1,8 @@
 from decimal import Decimal
 
 from django import template
+from django.utils.formats import number_format
+from django.utils.translation import get_language
 
 from disputes.choices import EventKind
 from timelines.choices import Milestone
@@ -20,4 +22,6 @@ def rate(value) -> str:
     """A rate as people write it: 100%, 75.8%, or a dash when there is none."""
     if value is None or value == "":
         return "—"
-    return f"{Decimal(value).normalize():f}%"
+    number = number_format(Decimal(value).normalize())
+    # French puts a (non-breaking) space before the percent sign.
+    return f"{number}\u00a0%" if (get_language() or "").startswith("fr") else f"{number}%"

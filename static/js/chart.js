@@ -149,7 +149,7 @@
           legend: {
             position: "bottom",
             // a short stretch of each line, with its dash pattern, as the legend key
-            labels: { color: "#202124", usePointStyle: true, pointStyle: "line", boxWidth: 40, padding: 16 },
+            labels: { color: "#202124", usePointStyle: true, pointStyle: "line", pointStyleWidth: 44, padding: 16 },
           },
           tooltip: {
             callbacks: {

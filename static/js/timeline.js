@@ -318,6 +318,7 @@
     var text = dataEl.textContent || "";
     var data = readJson(text, null) || {};
     var items = normaliseItems(data.items);
+    widget.removeAttribute("data-ready");
     // A stale, lifeless copy of the widget may come back from htmx's history cache.
     while (widget.firstChild) widget.removeChild(widget.firstChild);
     if (!items.length) {
@@ -463,7 +464,12 @@
     });
 
     setCount(output, items.length);
-    widget.setAttribute("data-ready", "true");
+    // data-ready marks the first completed drawing (browser tests wait for it).
+    var onChanged = function () {
+      timeline.off("changed", onChanged);
+      if (current === state) widget.setAttribute("data-ready", "true");
+    };
+    timeline.on("changed", onChanged);
   }
 
   function safeWindow(timeline) {

@@ -69,6 +69,12 @@ def test_an_htmx_filter_request_gets_only_the_timeline(client):
     assert html.lstrip().startswith('<div id="timeline"') and "<html" not in html
 
 
+def test_empty_form_fields_mean_any(client):
+    html = page(client, "/en/measures/", in_force_on="2025-04-01", imposed_by="CN", applies_to="", type="", hs="", q="")
+    assert html.count("<tr data-reference=") == 6 and 'role="alert"' not in html
+    assert 'role="alert"' not in page(client, "/en/disputes/canada-china/", kind="", actor="", side="", date_after="")
+
+
 def test_bad_filter_values_are_shown_not_crashed(client):
     html = page(client, "/en/disputes/canada-china/", date_after="not-a-date")
     assert 'role="alert"' in html
