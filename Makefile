@@ -7,12 +7,13 @@ PORT ?= 8000
 DATASET ?= canada-china
 
 .DEFAULT_GOAL := help
-.PHONY: help run setup test lint format migrate load check-python clean bench
+.PHONY: help run setup test lint format migrate load check-python clean bench vendor
 
 help:
 	@echo "make run    set up (venv, install, migrate, load $(DATASET)) and serve http://$(HOST):$(PORT)/"
 	@echo "make test   set up the dev environment and run the whole test suite"
 	@echo "make lint   ruff check and format check"
+	@echo "make vendor re-vendor the front-end libraries (vis-timeline, Chart.js, axe-core) into static/vendor/"
 	@echo "make bench  benchmarks against PostgreSQL: timeline refresh (1k/10k/100k events), API vs raw SQL"
 
 check-python:
@@ -55,6 +56,10 @@ lint: $(VENV)/.dev-installed
 format: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# Front-end libraries from the npm registry, pinned in package-lock.json, copied into static/vendor/.
+vendor:
+	npm ci --no-audit --no-fund && node scripts/vendor.mjs
 
 bench: $(VENV)/.dev-installed
 	$(PY) -m bench.bench_timelines $(BENCH_ARGS)

@@ -49,14 +49,12 @@ def widget_data(entries, periods, sides, *, today: dt.date, group_by: str = "sid
         )
         state = "suspended" if period.state == RateState.SUSPENDED else "in_force"
         rate = f"{period.rate_percent.normalize():f}% " if period.rate_percent is not None else ""
-        label = (
-            f"{rate}{measure.title}" if state == "in_force" else _("Suspended: %(title)s") % {"title": measure.title}
-        )
+        label = measure.title if state == "in_force" else _("Suspended: %(title)s") % {"title": measure.title}
         items.append(
             {
                 "id": f"period:{period.pk}",
                 "content": label,
-                "title": f"{period.valid_from.isoformat()} – {_last_day(period)}: {label}",
+                "title": f"{period.valid_from.isoformat()} – {_last_day(period)}: {rate}{label}",
                 "start": period.valid_from.isoformat(),
                 "end": end.isoformat(),
                 "type": "range",

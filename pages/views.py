@@ -12,7 +12,7 @@ from disputes.models import Actor, Dispute
 from disputes.selectors import dispute_sides
 from tariffs.filters import MeasureFilter
 from tariffs.models import Measure
-from timelines.filters import TimelineFilter
+from timelines.filters import KIND_CHOICES, TimelineFilter
 from timelines.models import TimelineEntry
 
 from . import selectors
@@ -49,6 +49,7 @@ def dispute_detail(request, slug):
         "filters": filters,
         "entries": entries,
         "timeline_json": json.dumps({k: v for k, v in data.items() if k != "names"}),
+        "kind_labels_json": json.dumps({code: str(label) for code, label in KIND_CHOICES}),
         "series_json": json.dumps(_series(summary, sides)),
         "links": selectors.retaliation_chain(dispute),
         "cases": selectors.cases_with_steps(dispute),

@@ -149,7 +149,24 @@
           legend: {
             position: "bottom",
             // a short stretch of each line, with its dash pattern, as the legend key
-            labels: { color: "#202124", usePointStyle: true, pointStyle: "line", pointStyleWidth: 44, padding: 16 },
+            labels: {
+              color: "#202124",
+              usePointStyle: true,
+              pointStyle: "line",
+              pointStyleWidth: 44,
+              padding: 16,
+              // with usePointStyle the default labels take the point's style: put the line's dash back
+              generateLabels: function (chart) {
+                var base = Chart.defaults.plugins.legend.labels.generateLabels(chart);
+                return base.map(function (item) {
+                  var ds = chart.data.datasets[item.datasetIndex] || {};
+                  item.lineDash = ds.borderDash || [];
+                  item.lineWidth = ds.borderWidth || 2;
+                  item.strokeStyle = ds.borderColor;
+                  return item;
+                });
+              },
+            },
           },
           tooltip: {
             callbacks: {

@@ -55,6 +55,10 @@
     return s ? s.charAt(0).toUpperCase() + s.slice(1) : "—";
   }
 
+  function classSafe(value) {
+    return String(value).replace(/[^A-Za-z0-9_-]/g, "_");
+  }
+
   function pad(n) {
     return (n < 10 ? "0" : "") + n;
   }
@@ -150,18 +154,23 @@
       }
       seen[id] = true;
       var text = plainText(it.content);
+      var kind = it.kind ? String(it.kind) : "other";
+      var side = it.side ? String(it.side) : it.group ? String(it.group) : "other";
+      var className = typeof it.className === "string" ? it.className.replace(/[^\w\s-]/g, "") : "";
+      // the stylesheet draws shapes from kind-* classes: add them if the data left them out
+      if (!/(^|\s)kind-/.test(className)) className += " kind-" + classSafe(kind);
+      if (!/(^|\s)side-/.test(className)) className += " side-" + classSafe(side);
       var item = {
         id: id,
         content: escapeHtml(text),
         title: escapeHtml(plainText(it.title) || text),
         start: start,
         type: type,
-        className: typeof it.className === "string" ? it.className : "",
+        className: className.trim(),
         // kept for regrouping and navigation (not used by vis-timeline itself)
         url: safeUrl(it.url),
-        kind: it.kind ? String(it.kind) : "other",
-        side: it.side ? String(it.side) : it.group ? String(it.group) : "other",
-        sourceGroup: it.group === undefined || it.group === null ? null : String(it.group),
+        kind: kind,
+        side: side,
       };
       if (end && type !== "point" && type !== "box") item.end = end;
       out.push(item);
@@ -228,7 +237,7 @@
         id: id,
         content: escapeHtml(labels[id] || humanise(id)),
         order: index,
-        className: "group-" + key + " group-" + String(id).replace(/[^A-Za-z0-9_-]/g, "_"),
+        className: "group-" + key + " group-" + classSafe(id),
       };
     });
   }
@@ -348,7 +357,7 @@
       locale: localeOf(widget),
       zoomMin: ZOOM_MIN,
       zoomMax: ZOOM_MAX,
-      zoomKey: "ctrlKey", // the mouse wheel scrolls the page; Ctrl+wheel or the buttons zoom
+      zoomKey: "ctrlKey", // the plain wheel never zooms (it scrolls the lanes); Ctrl+wheel, pinch or the buttons do
       horizontalScroll: false,
       verticalScroll: true,
       maxHeight: 560,
