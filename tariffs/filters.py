@@ -12,22 +12,30 @@ from .models import Measure
 
 class MeasureFilter(django_filters.FilterSet):
     dispute = DisputeSlugFilter()
-    imposed_by = ActorIdentifierFilter(method="filter_imposed_by", help_text=_("Imposing actor: slug or ISO code."))
-    applies_to = ActorIdentifierFilter(method="filter_applies_to", help_text=_("Targeted actor: slug or ISO code."))
+    imposed_by = ActorIdentifierFilter(
+        method="filter_imposed_by", label=_("Imposed by"), help_text=_("Imposing actor: slug or ISO code.")
+    )
+    applies_to = ActorIdentifierFilter(
+        method="filter_applies_to", label=_("Applies to"), help_text=_("Targeted actor: slug or ISO code.")
+    )
     type = django_filters.MultipleChoiceFilter(choices=MeasureType.choices)
     status = django_filters.MultipleChoiceFilter(choices=MeasureStatus.choices)
     hs = django_filters.CharFilter(
         method="filter_hs",
+        label=_("HS code starts with"),
         validators=[RegexValidator(r"^[0-9]{2,10}$", _("An HS code prefix is 2 to 10 digits."))],
         help_text=_("HS code prefix, e.g. 15 or 1514."),
     )
     in_force_on = django_filters.DateFilter(
         method="filter_in_force_on",
+        label=_("In force on"),
         help_text=_("Measures in force on this date; each result then carries rate_on_date."),
     )
     announced_after = django_filters.DateFilter(field_name="announced_on", lookup_expr="gte")
     announced_before = django_filters.DateFilter(field_name="announced_on", lookup_expr="lte")
-    q = SearchFilter(help_text=_("Full-text search of titles, summaries, product descriptions and source titles."))
+    q = SearchFilter(
+        label=_("Words"), help_text=_("Full-text search of titles, summaries, product descriptions and source titles.")
+    )
     ordering = django_filters.OrderingFilter(fields=("announced_on", "id", "title", "type", "status"))
 
     class Meta:

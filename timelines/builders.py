@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import orjson
+from django.utils import translation
 
 from disputes.models import Case, CaseCitation, Event, EventCitation, EventParticipant
 from disputes.selectors import Side, dispute_sides, side_of_country
@@ -44,11 +45,14 @@ def build_entries(dispute, scope: Scope) -> dict[str, dict]:
     """Entries for the records in ``scope``, keyed by their stable ``key``, each with a fingerprint."""
     sides = dispute_sides(dispute)
     entries = {}
-    for entry in [
-        *_event_entries(dispute, scope, sides),
-        *_measure_entries(dispute, scope, sides),
-        *_case_entries(dispute, scope, sides),
-    ]:
+    # Stored text is English whatever the language of the request that triggered the refresh.
+    with translation.override("en"):
+        built = [
+            *_event_entries(dispute, scope, sides),
+            *_measure_entries(dispute, scope, sides),
+            *_case_entries(dispute, scope, sides),
+        ]
+    for entry in built:
         entry["dispute_id"] = dispute.pk
         entry["fingerprint"] = _fingerprint(entry)
         entries[entry["key"]] = entry
@@ -122,6 +126,7 @@ def _event_entries(dispute, scope: Scope, sides: list[Side]):
             "kind": event["kind"],
             "side": event_sides.pop() if len(event_sides) == 1 else "",
             "title": _title(event["title"]),
+            "subject": _title(event["title"]),
             "text": _short(event["summary"]),
             "rate_percent": None,
             "confidence": event["confidence"],
@@ -188,6 +193,7 @@ def _measure_entries(dispute, scope: Scope, sides: list[Side]):
             "date_precision": measure["announced_on_precision"],
             "kind": Milestone.MEASURE_ANNOUNCED,
             "title": _title(f"Announced: {title}"),
+            "subject": _title(title),
             "text": "",
             "rate_percent": None,
         }
@@ -200,6 +206,7 @@ def _measure_entries(dispute, scope: Scope, sides: list[Side]):
                 "date_precision": "day",
                 "kind": kind,
                 "title": _title(f"{Milestone(kind).label}: {title}"),
+                "subject": _title(title),
                 "text": text,
                 "rate_percent": rate,
             }
@@ -278,6 +285,7 @@ def _case_entries(dispute, scope: Scope, sides: list[Side]):
             "kind": Milestone.CASE_OPENED,
             "side": side_of_country(sides, case["complainant__country"] or case["respondent__country"]),
             "title": _title(f"{case['reference']} opened: {case['title']}"),
+            "subject": _title(f"{case['reference']}: {case['title']}"),
             "text": "",
             "rate_percent": None,
             "confidence": "high",

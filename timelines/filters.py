@@ -1,6 +1,7 @@
 """The timeline FilterSet, shared by the API and the dispute page."""
 
 import django_filters
+from django.utils.translation import gettext_lazy as _
 
 from disputes.choices import EventKind
 from disputes.filters import ActorIdentifierFilter
@@ -13,12 +14,14 @@ KIND_CHOICES = [*EventKind.choices, *[c for c in Milestone.choices if c[0] not i
 
 
 class TimelineFilter(django_filters.FilterSet):
-    kind = django_filters.MultipleChoiceFilter(choices=KIND_CHOICES)
-    side = django_filters.CharFilter()
-    record_type = django_filters.MultipleChoiceFilter(choices=RecordType.choices[:3])
-    date_after = django_filters.DateFilter(field_name="date", lookup_expr="gte")
-    date_before = django_filters.DateFilter(field_name="date", lookup_expr="lte")
-    actor = ActorIdentifierFilter(method="filter_actor", help_text="An actor involved, by slug or ISO code.")
+    kind = django_filters.MultipleChoiceFilter(choices=KIND_CHOICES, label=_("Kind"))
+    side = django_filters.CharFilter(label=_("Side"))
+    record_type = django_filters.MultipleChoiceFilter(choices=RecordType.choices[:3], label=_("Record type"))
+    date_after = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("From"))
+    date_before = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("To"))
+    actor = ActorIdentifierFilter(
+        method="filter_actor", label=_("Actor"), help_text=_("An actor involved, by slug or ISO code.")
+    )
 
     class Meta:
         model = TimelineEntry

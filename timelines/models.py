@@ -31,6 +31,9 @@ class TimelineEntry(models.Model):
     kind = models.CharField(_("kind"), max_length=24)
     side = models.CharField(_("side"), max_length=40, blank=True)
     title = models.CharField(_("title"), max_length=300)
+    subject = models.CharField(
+        _("subject"), max_length=300, blank=True, help_text=_("The record's own title, without the milestone.")
+    )
     text = models.TextField(_("text"), blank=True)
     rate_percent = models.DecimalField(max_digits=7, decimal_places=3, null=True, blank=True)
     confidence = models.CharField(max_length=6, choices=Confidence.choices, default=Confidence.HIGH)

@@ -161,12 +161,18 @@ def _sync_entries_now(dispute, scope: Scope) -> tuple[int, int]:
 
 def _save_summary(dispute, today: dt.date) -> DisputeSummary:
     data = build_summary(dispute, today)
-    text_en = data.pop("text_en")
+    text_en, text_fr = data.pop("text_en"), data.pop("text_fr")
     summary = DisputeSummary.objects.filter(dispute=dispute).first()
-    if summary and summary.as_of == today and summary.data == data and summary.text_en == text_en:
+    if summary and (summary.as_of, summary.data, summary.text_en, summary.text_fr) == (today, data, text_en, text_fr):
         return summary
     summary, _ = DisputeSummary.objects.update_or_create(
         dispute=dispute,
-        defaults={"as_of": today, "data": data, "text_en": text_en, "refreshed_at": timezone.now()},
+        defaults={
+            "as_of": today,
+            "data": data,
+            "text_en": text_en,
+            "text_fr": text_fr,
+            "refreshed_at": timezone.now(),
+        },  # fmt: skip
     )
     return summary

@@ -11,6 +11,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import Count
+from django.utils import translation
 
 from disputes.selectors import dispute_sides, side_of_country
 from tariffs.choices import MeasureType, RateState
@@ -86,7 +87,9 @@ def build_summary(dispute, today: dt.date) -> dict:
         "upcoming": [_entry_brief(e) for e in upcoming],
         "series": monthly_series(dispute, sides, today),
     }
-    data["text_en"] = summary_text_en(data, names={s.slug: s.name for s in sides}, today=today)
+    with translation.override("en"):
+        data["text_en"] = summary_text_en(data, names={s.slug: s.name for s in sides}, today=today)
+    data["text_fr"] = summary_text_fr(data, names=french_side_names(sides), today=today)
     return data
 
 
@@ -209,3 +212,69 @@ def summary_text_en(data: dict, *, names: dict[str, str], today: dt.date) -> str
     if not sentences:
         return f"As of {_long_date(today)}, no measures are in force."
     return f"As of {_long_date(today)}, " + " ".join(sentences)
+
+
+FRENCH_MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+                 "novembre", "décembre"]  # fmt: skip
+
+
+def _money_fr(currency: str, amount: str) -> str:
+    value = Decimal(amount)
+    for size, word in ((Decimal(10) ** 9, "milliards"), (Decimal(10) ** 6, "millions")):
+        if value >= size:
+            short = format((value / size).quantize(Decimal("0.1")).normalize(), "f")
+            return f"{_french_number(short)} {word} {currency}"
+    return f"{_french_number(format(value.normalize(), 'f'))} {currency}"
+
+
+def _french_number(text: str) -> str:
+    return text.replace(".", ",")
+
+
+def _example_fr(measure: dict) -> str:
+    product = _product(measure)
+    if measure["rate_percent"] is not None:
+        return f"{_french_number(measure['rate_percent'])}\u00a0% sur {product}"
+    with translation.override("fr"):
+        return f"{str(MeasureType(measure['type']).label).lower()} sur {product}"
+
+
+def summary_text_fr(data: dict, *, names: dict[str, str], today: dt.date) -> str:
+    """The same paragraph in French, written from the same ``data`` (the products stay as entered)."""
+    day = f"{'1er' if today.day == 1 else today.day} {FRENCH_MONTHS[today.month - 1]} {today.year}"
+    parts = []
+    for side in data["sides"]:
+        count = side["count"]
+        if not count:
+            continue
+        against = " et ".join(names.get(s, s) for s in side["against"]) or "l'autre partie"
+        noun = "mesure" if count == 1 else "mesures"
+        ranked = sorted(
+            side["measures_in_force"],
+            key=lambda m: (-(Decimal(m["rate_percent"]) if m["rate_percent"] else Decimal(-1)), m["title"]),
+        )
+        named = [_example_fr(m) for m in ranked[:EXAMPLES]]
+        if count > EXAMPLES:
+            listed = f", dont {', '.join(named)} et {count - EXAMPLES} autres"
+        else:
+            listed = "\u00a0: " + ", ".join(named[:-1]) + (" et " if len(named) > 1 else "") + named[-1]
+        sentence = f"{names.get(side['side'], side['name'])}\u00a0: {count} {noun} en vigueur contre {against}{listed}."
+        if side["trade_value"]:
+            covered = " et ".join(_money_fr(v["currency"], v["amount"]) for v in side["trade_value"])
+            sentence += f" Là où les chiffres sont connus, elles visent des échanges de {covered} par an."
+        parts.append(sentence)
+    if not parts:
+        return f"Au {day}, aucune mesure n'est en vigueur."
+    return f"Au {day} — " + " ".join(parts)
+
+
+def french_side_names(sides) -> dict[str, str]:
+    """Each side's name in French, from the country of its principal state (e.g. Chine)."""
+    from django_countries import countries
+
+    names = {}
+    with translation.override("fr"):
+        for side in sides:
+            code = sorted(side.countries)[0] if side.countries else ""
+            names[side.slug] = str(dict(countries).get(code, side.name)) if code else side.name
+    return names

@@ -25,3 +25,11 @@ def rate(value) -> str:
     number = number_format(Decimal(value).normalize())
     # French puts a (non-breaking) space before the percent sign.
     return f"{number}\u00a0%" if (get_language() or "").startswith("fr") else f"{number}%"
+
+
+@register.filter
+def shown(value) -> str:
+    """A form value as text: lists joined with commas."""
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return "" if value is None else str(value)

@@ -28,7 +28,7 @@ class TimelineEntrySerializer(serializers.ModelSerializer):
     class Meta:
         model = TimelineEntry
         fields = [
-            "key", "date", "date_precision", "end_date", "kind", "side", "title", "text", "rate_percent",
+            "key", "date", "date_precision", "end_date", "kind", "side", "title", "subject", "text", "rate_percent",
             "confidence", "record_type", "record", "actors", "sources",
         ]  # fmt: skip
 
