@@ -149,3 +149,12 @@ def search(text: str, limit: int = 20) -> dict:
 
 
 __all__ = ["dispute_sides"]
+
+
+def citing(source) -> dict:
+    """The records that cite ``source``."""
+    return {
+        "events": list(Event.objects.filter(citations__source=source).distinct().order_by("date", "id")),
+        "measures": list(Measure.objects.filter(citations__source=source).distinct().order_by("announced_on", "id")),
+        "cases": list(Case.objects.filter(citations__source=source).distinct().order_by("initiated_on", "id")),
+    }

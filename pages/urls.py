@@ -12,5 +12,6 @@ urlpatterns = [
     path("events/<int:pk>/", views.event_detail, name="event-detail"),
     path("actors/<slug:slug>/", views.actor_detail, name="actor-detail"),
     path("cases/<int:pk>/", views.case_detail, name="case-detail"),
+    path("sources/<int:pk>/", views.source_detail, name="source-detail"),
     path("search/", views.search, name="search"),
 ]

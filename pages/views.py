@@ -8,7 +8,7 @@ from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from disputes.models import Actor, Dispute
+from disputes.models import Actor, Dispute, Source
 from disputes.selectors import dispute_sides
 from tariffs.filters import MeasureFilter
 from tariffs.models import Measure
@@ -115,3 +115,8 @@ def search(request):
     text = request.GET.get("q", "").strip()
     results = selectors.search(text) if text else {}
     return render(request, "pages/search.html", {"q": text, "results": results})
+
+
+def source_detail(request, pk):
+    source = get_object_or_404(Source, pk=pk)
+    return render(request, "disputes/source_detail.html", {"source": source, **selectors.citing(source)})

@@ -62,7 +62,6 @@ INSTALLED_APPS = [
     "timelines",
     "pages",
     "django_htmx",
-    "template_partials",
 ]
 
 MIDDLEWARE = [

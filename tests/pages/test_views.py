@@ -16,6 +16,13 @@ from timelines.services import refresh_dispute
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def anonymous_api():
+    from rest_framework.test import APIClient
+
+    return APIClient()
+
+
 def page(client, url, **params):
     response = client.get(url, params)
     assert response.status_code == 200, (url, response.status_code)
@@ -117,6 +124,20 @@ def test_actor_case_and_search_pages(client):
     ds636 = Case.objects.get(reference="DS636")
     assert "Measures at issue" in page(client, f"/en/cases/{ds636.pk}/")
     assert "canola" in page(client, "/en/search/", q="canola").lower()
+
+
+def test_a_source_page_lists_what_cites_it(client):
+    from disputes.models import Source
+
+    source = Source.objects.filter(eventcitation__isnull=False).first()
+    html = page(client, f"/en/sources/{source.pk}/")
+    assert source.title in html and "Cited by" in html and "/en/events/" in html
+
+
+def test_every_api_html_url_opens_a_page(client, anonymous_api):
+    for resource in ("actors", "disputes", "cases", "events", "measures", "sources"):
+        first = anonymous_api.get(f"/api/v1/{resource}/", {"limit": 1}).json()["results"][0]
+        assert client.get(first["html_url"], follow=True).status_code == 200, first["html_url"]
 
 
 def test_unknown_records_are_404_pages(client):
