@@ -7,12 +7,13 @@ PORT ?= 8000
 DATASET ?= canada-china
 
 .DEFAULT_GOAL := help
-.PHONY: help run setup test lint format migrate load check-python clean bench vendor
+.PHONY: help run setup test lint format migrate load check-python clean bench vendor stack
 
 help:
 	@echo "make run    set up (venv, install, migrate, load $(DATASET)) and serve http://$(HOST):$(PORT)/"
 	@echo "make test   set up the dev environment and run the whole test suite"
 	@echo "make lint   ruff check and format check"
+	@echo "make stack  gunicorn + Celery worker + beat against local PostgreSQL and Redis (no Docker)"
 	@echo "make vendor re-vendor the front-end libraries (vis-timeline, Chart.js, axe-core) into static/vendor/"
 	@echo "make bench  benchmarks against PostgreSQL: timeline refresh (1k/10k/100k events), API vs raw SQL"
 
@@ -56,6 +57,24 @@ lint: $(VENV)/.dev-installed
 format: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# The production processes without Docker, against local PostgreSQL and Redis: gunicorn, one
+# Celery worker and beat (honcho runs the Procfile). Override any variable on the command line.
+STACK_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tradewatch
+STACK_BROKER_URL ?= redis://127.0.0.1:6379/0
+STACK_ENV = DATABASE_URL=$(STACK_DATABASE_URL) CELERY_BROKER_URL=$(STACK_BROKER_URL) \
+	DJANGO_DEBUG=false DJANGO_SECURE_SSL_REDIRECT=false DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost \
+	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-local-stack-only-secret-key-not-for-the-internet-0123456789} PORT=$(PORT)
+
+stack: $(VENV)/.dev-installed
+	$(PY) -c 'import os, psycopg2; from urllib.parse import urlsplit; u = urlsplit("$(STACK_DATABASE_URL)"); \
+	c = psycopg2.connect(host=u.hostname, port=u.port or 5432, user=u.username, password=u.password, dbname="postgres"); \
+	c.autocommit = True; cur = c.cursor(); cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [u.path[1:]]); \
+	cur.fetchone() or cur.execute("CREATE DATABASE " + u.path[1:])'
+	$(STACK_ENV) $(PY) manage.py migrate --noinput
+	$(STACK_ENV) $(PY) manage.py load_dataset $(DATASET)
+	$(STACK_ENV) $(PY) manage.py collectstatic --noinput -v 0
+	$(STACK_ENV) PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/honcho start
 
 # Front-end libraries from the npm registry, pinned in package-lock.json, copied into static/vendor/.
 vendor:
