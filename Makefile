@@ -7,13 +7,14 @@ PORT ?= 8000
 DATASET ?= canada-china
 
 .DEFAULT_GOAL := help
-.PHONY: help run setup test lint format migrate load check-python clean bench vendor stack
+.PHONY: help run setup test lint format migrate load check-python clean bench vendor stack backup restore
 
 help:
 	@echo "make run    set up (venv, install, migrate, load $(DATASET)) and serve http://$(HOST):$(PORT)/"
 	@echo "make test   set up the dev environment and run the whole test suite"
 	@echo "make lint   ruff check and format check"
 	@echo "make stack  gunicorn + Celery worker + beat against local PostgreSQL and Redis (no Docker)"
+	@echo "make backup / make restore FILE=…   pg_dump / pg_restore of DATABASE_URL"
 	@echo "make vendor re-vendor the front-end libraries (vis-timeline, Chart.js, axe-core) into static/vendor/"
 	@echo "make bench  benchmarks against PostgreSQL: timeline refresh (1k/10k/100k events), API vs raw SQL"
 
@@ -75,6 +76,14 @@ stack: $(VENV)/.dev-installed
 	$(STACK_ENV) $(PY) manage.py load_dataset $(DATASET)
 	$(STACK_ENV) $(PY) manage.py collectstatic --noinput -v 0
 	$(STACK_ENV) PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/honcho start
+
+# Backups of the PostgreSQL database in DATABASE_URL (pg_dump custom format, restorable into an
+# empty database): `make backup [FILE=…]`, `make restore FILE=…`.
+backup:
+	bash scripts/backup.sh $(FILE)
+
+restore:
+	bash scripts/restore.sh $(FILE)
 
 # Front-end libraries from the npm registry, pinned in package-lock.json, copied into static/vendor/.
 vendor:
