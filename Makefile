@@ -7,7 +7,7 @@ PORT ?= 8000
 DATASET ?= canada-china
 
 .DEFAULT_GOAL := help
-.PHONY: help run setup test lint format migrate load check-python clean bench vendor stack backup restore
+.PHONY: help run setup test lint format migrate load check-python clean bench vendor stack backup restore loadtest
 
 help:
 	@echo "make run    set up (venv, install, migrate, load $(DATASET)) and serve http://$(HOST):$(PORT)/"
@@ -76,6 +76,10 @@ stack: $(VENV)/.dev-installed
 	$(STACK_ENV) $(PY) manage.py load_dataset $(DATASET)
 	$(STACK_ENV) $(PY) manage.py collectstatic --noinput -v 0
 	$(STACK_ENV) PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/honcho start
+
+# Load test of the `make stack` processes on loopback with wrk (apt-get install wrk).
+loadtest: $(VENV)/.dev-installed
+	$(PY) -m bench.loadtest $(LOADTEST_ARGS)
 
 # Backups of the PostgreSQL database in DATABASE_URL (pg_dump custom format, restorable into an
 # empty database): `make backup [FILE=…]`, `make restore FILE=…`.

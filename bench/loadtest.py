@@ -1,0 +1,139 @@
+"""Load test: `make loadtest` drives the stack of `make stack` on loopback with wrk.
+
+For 60 s each (``--duration``) it loads the events API list, the dispute page and a measure page,
+then the same gunicorn serving a bare WSGI handler that answers the events list from one raw SQL
+query, and prints throughput, p50/p95/p99 latency and errors. Targets: 0 errors; p99 ≤ 6× p50;
+events-list throughput at least half of the bare handler's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LUA = Path(__file__).with_name("percentiles.lua")
+DATABASE = "tradewatch_loadtest"
+SERVER = os.environ.get("BENCH_SERVER_URL", "postgres://postgres@127.0.0.1:5432")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_ready(url: str, process, timeout: float = 300) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            sys.exit(f"the server exited early (code {process.returncode})")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    sys.exit(f"{url} did not answer within {timeout:.0f} s")
+
+
+def wrk(url: str, *, duration: int, connections: int, threads: int) -> dict:
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "-s", str(LUA), url]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # noqa: S603
+    figures = dict(re.findall(r"(\w+)=(\d+)", output.split("RESULT", 1)[1]))
+    figures = {k: int(v) for k, v in figures.items()}
+    return {
+        "url": url,
+        "requests": figures["requests"],
+        "throughput_rps": figures["requests"] / (figures["duration_us"] / 1e6),
+        "errors": figures["errors"],
+        "non_2xx": figures["non2xx"],
+        "p50_ms": figures["p50"] / 1000,
+        "p95_ms": figures["p95"] / 1000,
+        "p99_ms": figures["p99"] / 1000,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=60, help="seconds per URL (default 60)")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    args = parser.parse_args()
+
+    port, bare_port = free_port(), free_port()
+    database_url = f"{SERVER}/{DATABASE}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    env["API_ANON_READ_RATE"] = "100000000/minute"  # the load test measures serving, not throttling
+    stack = subprocess.Popen(  # noqa: S603
+        [shutil.which("make") or "make", "-s", "stack", f"PORT={port}", f"STACK_DATABASE_URL={database_url}"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    bare = None
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_ready(f"{base}/readyz", stack)
+        with urllib.request.urlopen(f"{base}/api/v1/measures/?limit=1") as response:  # noqa: S310
+            measure_id = json.loads(response.read())["results"][0]["id"]
+        bare = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "gunicorn", "bench.bare_wsgi:application", "--bind", f"127.0.0.1:{bare_port}",
+             "--workers", os.environ.get("WEB_WORKERS", "3")],
+            cwd=ROOT, env={**env, "DATABASE_URL": database_url}, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL, start_new_session=True,
+        )  # fmt: skip
+        wait_ready(f"http://127.0.0.1:{bare_port}/", bare)
+        targets = {
+            "api_events_list": f"{base}/api/v1/events/?limit=50",
+            "dispute_page": f"{base}/en/disputes/canada-china/",
+            "measure_page": f"{base}/en/measures/{measure_id}/",
+            "bare_wsgi_events": f"http://127.0.0.1:{bare_port}/",
+        }
+        results = {}
+        for name, url in targets.items():
+            print(f"loading {name} for {args.duration} s …", flush=True)
+            results[name] = wrk(url, duration=args.duration, connections=args.connections, threads=args.threads)
+    finally:
+        for process in (stack, bare):
+            if process is not None and process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+                process.wait(timeout=30)
+
+    print(f"\n{'target':18} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}")
+    ok = True
+    for name, r in results.items():
+        errors = r["errors"] + r["non_2xx"]
+        print(
+            f"{name:18} {r['throughput_rps']:9.1f} {r['p50_ms']:8.1f} {r['p95_ms']:8.1f} {r['p99_ms']:8.1f} {errors:7d}"
+        )
+    for name in ("api_events_list", "dispute_page", "measure_page"):
+        r = results[name]
+        errors = r["errors"] + r["non_2xx"]
+        tail = r["p99_ms"] / r["p50_ms"] if r["p50_ms"] else 0
+        print(f"{name}: errors {errors} (target 0) {'OK' if errors == 0 else 'MISSED'}; "
+              f"p99/p50 = {tail:.1f} (target ≤ 6) {'OK' if tail <= 6 else 'MISSED'}")  # fmt: skip
+        ok &= errors == 0 and tail <= 6
+    share = results["api_events_list"]["throughput_rps"] / results["bare_wsgi_events"]["throughput_rps"]
+    print(
+        f"events list throughput / bare WSGI handler = {share:.2f} (target ≥ 0.5) {'OK' if share >= 0.5 else 'MISSED'}"
+    )
+    ok &= share >= 0.5
+    out = ROOT / "bench" / "results" / "loadtest.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"args": vars(args), "results": results, "events_share_of_bare": share}, indent=2))
+    return 0 if ok or not args.strict else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
