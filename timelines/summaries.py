@@ -186,6 +186,25 @@ def _money(currency: str, amount: str) -> str:
     return f"{currency} {value.normalize():f}"
 
 
+def _end(sentence: str) -> str:
+    """Close a sentence, without a full stop after an ellipsis."""
+    return sentence if sentence.endswith("…") else sentence + "."
+
+
+def _highest_rates_first(side: dict) -> list[dict]:
+    return sorted(
+        side["measures_in_force"],
+        key=lambda m: (-(Decimal(m["rate_percent"]) if m["rate_percent"] else Decimal(-1)), m["title"]),
+    )
+
+
+def _listing(named: list[str], count: int, *, including: str, more: str, colon: str, conjunction: str) -> str:
+    """ ", including a, b, c and 2 more" when some are left out, else ": a, b and c"."""
+    if count > len(named):
+        return f"{including} {', '.join(named)}{conjunction}{count - len(named)} {more}"
+    return colon + ", ".join(named[:-1]) + (conjunction if len(named) > 1 else "") + named[-1]
+
+
 def summary_text_en(data: dict, *, names: dict[str, str], today: dt.date) -> str:
     """A short English paragraph written from ``data`` alone."""
     sentences = []
@@ -195,16 +214,9 @@ def summary_text_en(data: dict, *, names: dict[str, str], today: dt.date) -> str
             continue
         against = " and ".join(names.get(s, s) for s in side["against"]) or "the other side"
         noun = "measure" if count == 1 else "measures"
-        ranked = sorted(
-            side["measures_in_force"],
-            key=lambda m: (-(Decimal(m["rate_percent"]) if m["rate_percent"] else Decimal(-1)), m["title"]),
-        )
-        named = [_example(m) for m in ranked[:EXAMPLES]]
-        if count > EXAMPLES:
-            listed = f", including {', '.join(named)} and {count - EXAMPLES} more"
-        else:
-            listed = ": " + ", ".join(named[:-1]) + (" and " if len(named) > 1 else "") + named[-1]
-        sentence = f"{side['name']} has {count} {noun} in force against {against}{listed}."
+        named = [_example(m) for m in _highest_rates_first(side)[:EXAMPLES]]
+        listed = _listing(named, count, including=", including", more="more", colon=": ", conjunction=" and ")
+        sentence = _end(f"{side['name']} has {count} {noun} in force against {against}{listed}")
         if side["trade_value"]:
             covered = " and ".join(_money(v["currency"], v["amount"]) for v in side["trade_value"])
             sentence += f" Where figures are known, they cover trade worth {covered} a year."
@@ -249,16 +261,11 @@ def summary_text_fr(data: dict, *, names: dict[str, str], today: dt.date) -> str
             continue
         against = " et ".join(names.get(s, s) for s in side["against"]) or "l'autre partie"
         noun = "mesure" if count == 1 else "mesures"
-        ranked = sorted(
-            side["measures_in_force"],
-            key=lambda m: (-(Decimal(m["rate_percent"]) if m["rate_percent"] else Decimal(-1)), m["title"]),
+        named = [_example_fr(m) for m in _highest_rates_first(side)[:EXAMPLES]]
+        listed = _listing(named, count, including=", dont", more="autres", colon="\u00a0: ", conjunction=" et ")
+        sentence = _end(
+            f"{names.get(side['side'], side['name'])}\u00a0: {count} {noun} en vigueur contre {against}{listed}"
         )
-        named = [_example_fr(m) for m in ranked[:EXAMPLES]]
-        if count > EXAMPLES:
-            listed = f", dont {', '.join(named)} et {count - EXAMPLES} autres"
-        else:
-            listed = "\u00a0: " + ", ".join(named[:-1]) + (" et " if len(named) > 1 else "") + named[-1]
-        sentence = f"{names.get(side['side'], side['name'])}\u00a0: {count} {noun} en vigueur contre {against}{listed}."
         if side["trade_value"]:
             covered = " et ".join(_money_fr(v["currency"], v["amount"]) for v in side["trade_value"])
             sentence += f" Là où les chiffres sont connus, elles visent des échanges de {covered} par an."
