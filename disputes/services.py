@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .models import Event, EventCitation, EventParticipant, Source
+from .models import Event, EventParticipant, Source
 
 SOURCE_FIELDS = ("url", "title", "publisher", "published_on", "language", "kind")
 
@@ -57,6 +57,3 @@ def event_save(*, event: Event, participants: list[tuple], citations: list[dict]
         EventParticipant.objects.create(event=event, actor=actor, role=role)
     replace_citations(manager=event.citations, cited=event, citations=citations)
     return event
-
-
-__all__ = ["EventCitation", "event_save", "replace_citations", "source_match_or_create"]

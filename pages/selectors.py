@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q
 
 from disputes.models import Actor, Case, CaseCitation, Dispute, Event, EventCitation, EventParticipant
-from disputes.selectors import dispute_sides
 from tariffs.models import Measure, MeasureCitation, MeasureLink, RatePeriod
 from timelines.models import DisputeSummary, TimelineEntry
 
@@ -146,9 +145,6 @@ def search(text: str, limit: int = 20) -> dict:
         "actors": list(Actor.objects.filter(Q(name__icontains=text) | Q(short_name__icontains=text))[:limit]),
         "cases": list(Case.objects.filter(Q(reference__icontains=text) | Q(title__icontains=text))[:limit]),
     }
-
-
-__all__ = ["dispute_sides"]
 
 
 def citing(source) -> dict:

@@ -92,13 +92,9 @@ class Measure(TimestampedModel):
     def get_absolute_url(self):
         return reverse("pages:measure-detail", args=[self.pk])
 
-    def _periods(self):
-        cache = getattr(self, "_prefetched_objects_cache", {})
-        return list(cache["rate_periods"]) if "rate_periods" in cache else list(self.rate_periods.all())
-
     def period_on(self, day: dt.date):
-        """The rate period covering ``day`` (in force or suspended), or None."""
-        return rate_periods.period_on(self._periods(), day)
+        """The rate period covering ``day`` (in force or suspended), or None (uses prefetched periods)."""
+        return rate_periods.period_on(self.rate_periods.all(), day)
 
     def is_in_force_on(self, day: dt.date) -> bool:
         period = self.period_on(day)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from disputes.services import replace_citations
 
 from . import rate_periods
-from .choices import MeasureStatus, RateState
+from .choices import RateState
 from .models import Measure, ProductLine, RatePeriod
 
 
@@ -39,16 +39,36 @@ def rate_periods_validate(periods: Sequence) -> None:
         raise ValidationError({"rate_periods": messages})
 
 
+def _checked_periods(measure: Measure, rows: Iterable[dict]) -> tuple[list[RatePeriod], dict]:
+    """Unsaved periods of ``measure`` from ``rows``, and the errors of each (keyed ``rate_periods[i]``).
+
+    The periods are first checked together (windows, overlaps), which raises at once.
+    """
+    periods = [RatePeriod(measure=measure, **values) for values in rows]
+    rate_periods_validate(periods)
+    errors = {}
+    for index, period in enumerate(periods):
+        try:
+            period.full_clean(exclude=["measure"])
+        except ValidationError as exc:
+            errors[f"rate_periods[{index}]"] = exc.messages
+    return periods, errors
+
+
+def _store_periods(measure: Measure, periods: list[RatePeriod]) -> None:
+    """Replace the stored periods of ``measure``, deleting first so no two ever overlap."""
+    measure.rate_periods.all().delete()
+    for period in sorted(periods, key=lambda p: p.valid_from):
+        period.save()
+
+
 @transaction.atomic
 def measure_replace_rate_periods(*, measure: Measure, periods: Iterable[dict], today: dt.date) -> list[RatePeriod]:
     """Replace all rate periods of ``measure`` after validating them together, then refresh its status."""
-    new = [RatePeriod(measure=measure, **values) for values in periods]
-    rate_periods_validate(new)
-    for period in new:
-        period.full_clean(exclude=["measure"])
-    measure.rate_periods.all().delete()
-    for period in sorted(new, key=lambda p: p.valid_from):
-        period.save()
+    new, errors = _checked_periods(measure, periods)
+    if errors:
+        raise ValidationError(errors)
+    _store_periods(measure, new)
     measure_refresh_status(measure=measure, today=today)
     return new
 
@@ -68,14 +88,7 @@ def measure_save(
 
     Either everything is written or nothing is; errors name the field (``rate_periods``, ``hs_codes`` …).
     """
-    periods = [RatePeriod(measure=measure, **values) for values in rate_periods]
-    rate_periods_validate(periods)
-    errors = {}
-    for index, period in enumerate(periods):
-        try:
-            period.full_clean(exclude=["measure"])
-        except ValidationError as exc:
-            errors[f"rate_periods[{index}]"] = exc.messages
+    periods, errors = _checked_periods(measure, rate_periods)
     lines = [ProductLine(measure=measure, **values) for values in product_lines]
     for index, line in enumerate(lines):
         try:
@@ -96,9 +109,7 @@ def measure_save(
     measure.product_lines.all().delete()
     for line in lines:
         line.save()
-    measure.rate_periods.all().delete()
-    for period in sorted(periods, key=lambda p: p.valid_from):
-        period.save()
+    _store_periods(measure, periods)
     replace_citations(manager=measure.citations, cited=measure, citations=citations)
     measure_refresh_status(measure=measure, today=today)
     return measure
@@ -117,19 +128,7 @@ def measure_refresh_status(*, measure: Measure, today: dt.date) -> bool:
 def measures_refresh_status(*, today: dt.date, measures=None) -> int:
     """Refresh the status of ``measures`` (all by default); returns how many changed."""
     queryset = (measures if measures is not None else Measure.objects.all()).prefetch_related("rate_periods")
-    changed = 0
-    for measure in queryset:
-        status = rate_periods.derive_status(list(measure.rate_periods.all()), today, measure.status)
-        if status != measure.status:
-            measure.status = status
-            measure.save(update_fields=["status", "updated_at"])
-            changed += 1
-    return changed
-
-
-def measure_status_is_manual(status: str) -> bool:
-    """Only "proposed" is set by hand; every other status follows the periods."""
-    return status == MeasureStatus.PROPOSED
+    return sum(measure_refresh_status(measure=measure, today=today) for measure in queryset)
 
 
 @transaction.atomic

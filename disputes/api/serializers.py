@@ -43,6 +43,29 @@ def raise_as_drf(error: DjangoValidationError):
     raise serializers.ValidationError(detail) from error
 
 
+class ModelCleanMixin:
+    """Validates a write with the model's own rules (the admin's), on the record it would produce.
+
+    ``error_names`` maps a model field to its API name, so errors name the field the client sent.
+    """
+
+    error_names: dict[str, str] = {}
+    clean_options: dict = {}
+
+    def validate(self, attrs):
+        model = self.Meta.model
+        current = {f.name: getattr(self.instance, f.name) for f in model._meta.concrete_fields} if self.instance else {}
+        try:
+            model(**{**current, **attrs}).full_clean(**self.clean_options)
+        except DjangoValidationError as error:
+            detail = error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
+            for field, name in self.error_names.items():
+                if field in detail:
+                    detail[name] = detail.pop(field)
+            raise serializers.ValidationError(detail) from error
+        return attrs
+
+
 class ActorBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Actor
@@ -63,7 +86,7 @@ class CitationSerializer(serializers.Serializer):
     quote = serializers.CharField()
 
 
-class ActorSerializer(serializers.ModelSerializer):
+class ActorSerializer(ModelCleanMixin, serializers.ModelSerializer):
     url = api_link("actors", "slug")
     html_url = page_link("actor", "slug")
     parent = ActorIdentifierField(required=False, allow_null=True)
@@ -77,23 +100,12 @@ class ActorSerializer(serializers.ModelSerializer):
         read_only_fields = ["created_at", "updated_at"]
 
     def validate(self, attrs):
-        instance = Actor(**{**self._current(), **attrs})
         if attrs.get("kind") == "state" and attrs.get("code") and not attrs.get("country"):
-            instance.country = attrs["code"]
-            attrs["country"] = attrs["code"]
-        try:
-            instance.full_clean()
-        except DjangoValidationError as error:
-            raise_as_drf(error)
-        return attrs
-
-    def _current(self):
-        if self.instance is None:
-            return {}
-        return {f.name: getattr(self.instance, f.name) for f in Actor._meta.concrete_fields}
+            attrs["country"] = attrs["code"]  # a state belongs to itself
+        return super().validate(attrs)
 
 
-class SourceSerializer(serializers.ModelSerializer):
+class SourceSerializer(ModelCleanMixin, serializers.ModelSerializer):
     url = api_link("sources")
     html_url = page_link("source")
     document_url = serializers.URLField(source="url", required=False, allow_blank=True, max_length=500)
@@ -105,20 +117,9 @@ class SourceSerializer(serializers.ModelSerializer):
             "notes", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = ["created_at", "updated_at"]
-        validators = []  # the conditional unique URL is checked by full_clean below
+        validators = []  # the conditional unique URL is checked by the model's validation
 
-    def validate(self, attrs):
-        current = (
-            {f.name: getattr(self.instance, f.name) for f in Source._meta.concrete_fields} if self.instance else {}
-        )
-        try:
-            Source(**{**current, **attrs}).full_clean()
-        except DjangoValidationError as error:
-            detail = error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
-            if "url" in detail:
-                detail["document_url"] = detail.pop("url")
-            raise serializers.ValidationError(detail) from error
-        return attrs
+    error_names = {"url": "document_url"}
 
 
 class DisputePartySerializer(serializers.ModelSerializer):
@@ -129,7 +130,7 @@ class DisputePartySerializer(serializers.ModelSerializer):
         fields = ["actor", "side", "role"]
 
 
-class DisputeSerializer(serializers.ModelSerializer):
+class DisputeSerializer(ModelCleanMixin, serializers.ModelSerializer):
     url = api_link("disputes", "slug")
     html_url = page_link("dispute", "slug")
     timeline_url = LinkField(API_PREFIX + "disputes/{}/timeline/", "slug")
@@ -144,15 +145,7 @@ class DisputeSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
         read_only_fields = ["created_at", "updated_at"]
 
-    def validate(self, attrs):
-        current = (
-            {f.name: getattr(self.instance, f.name) for f in Dispute._meta.concrete_fields} if self.instance else {}
-        )
-        try:
-            Dispute(**{**current, **attrs}).full_clean(validate_unique=False)
-        except DjangoValidationError as error:
-            raise_as_drf(error)
-        return attrs
+    clean_options = {"validate_unique": False}
 
 
 class CaseBriefSerializer(serializers.ModelSerializer):
@@ -163,7 +156,7 @@ class CaseBriefSerializer(serializers.ModelSerializer):
         fields = ["id", "url", "reference", "title"]
 
 
-class CaseSerializer(serializers.ModelSerializer):
+class CaseSerializer(ModelCleanMixin, serializers.ModelSerializer):
     url = api_link("cases")
     html_url = page_link("case")
     dispute = serializers.SlugRelatedField(slug_field="slug", queryset=Dispute.objects.all())
@@ -186,14 +179,6 @@ class CaseSerializer(serializers.ModelSerializer):
         data["complainant"] = ActorBriefSerializer(instance.complainant).data if instance.complainant else None
         data["respondent"] = ActorBriefSerializer(instance.respondent).data
         return data
-
-    def validate(self, attrs):
-        current = {f.name: getattr(self.instance, f.name) for f in Case._meta.concrete_fields} if self.instance else {}
-        try:
-            Case(**{**current, **attrs}).full_clean()
-        except DjangoValidationError as error:
-            raise_as_drf(error)
-        return attrs
 
 
 class ParticipantSerializer(serializers.Serializer):

@@ -175,6 +175,3 @@ class MeasureWriteSerializer(serializers.ModelSerializer):
 
     def to_representation(self, instance):
         return MeasureSerializer(instance, context=self.context).data
-
-
-__all__ = ["MeasureInForceSerializer", "MeasureSerializer", "MeasureWriteSerializer", "Case"]
