@@ -11,53 +11,18 @@ the same process. See bench/README.md for the columns and the target (API ≤ 2.
 
 from __future__ import annotations
 
-import os
-import secrets
+from bench.setup import start_django
 
-BENCH_DB = "tradewatch_bench"
-SERVER_URL = os.environ.get("BENCH_SERVER_URL", "postgres://postgres@127.0.0.1:5432/")
-
-
-def _ensure_database(server_url: str, name: str) -> None:
-    """Create database ``name`` on the server if it does not exist yet."""
-    import psycopg2
-    from psycopg2 import sql
-
-    conn = psycopg2.connect(server_url + "postgres")
-    try:
-        conn.autocommit = True
-        with conn.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-            if cursor.fetchone() is None:
-                cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    finally:
-        conn.close()
-
-
-# --- Environment, before Django starts --------------------------------------------------------
-# No broker: any task would run in-process (none should be sent: generation uses bulk_create).
-os.environ["CELERY_BROKER_URL"] = ""
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tradewatch.settings")
-os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
-# Production-like: without DEBUG, Django does not record every statement (CaptureQueriesContext still does).
-os.environ.setdefault("DJANGO_DEBUG", "false")
-os.environ.setdefault("DJANGO_SECRET_KEY", "bench-" + secrets.token_urlsafe(40))
-# Hundreds of anonymous reads a minute: the throttle must count them, not refuse them.
-os.environ.setdefault("API_ANON_READ_RATE", "1000000/minute")
-if not os.environ.get("DATABASE_URL"):
-    _ensure_database(SERVER_URL, BENCH_DB)
-    os.environ["DATABASE_URL"] = SERVER_URL + BENCH_DB
-
-import django  # noqa: E402
-
-django.setup()
+start_django(
+    # Hundreds of anonymous reads a minute: the throttle must count them, not refuse them.
+    API_ANON_READ_RATE="1000000/minute",
+)
 
 import argparse  # noqa: E402
 import csv  # noqa: E402
 import datetime as dt  # noqa: E402
 import io  # noqa: E402
 import json  # noqa: E402
-import platform  # noqa: E402
 import statistics  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
@@ -66,7 +31,6 @@ import warnings  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import orjson  # noqa: E402
-from django.apps import apps  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
@@ -75,6 +39,8 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from bench.generate import analyze, delete_bench_states, delete_generated, generate_dispute  # noqa: E402
+from bench.setup import BENCH_DB, clean_start, truncate_bench_tables, vacuum  # noqa: E402
+from bench.setup import environment as bench_environment  # noqa: E402
 from disputes.api.serializers import API_PREFIX  # noqa: E402
 from disputes.models import (  # noqa: E402
     Actor,
@@ -98,45 +64,14 @@ DEFAULT_WARMUP = 3
 PAGE = 500
 MAX_RATIO = 2.5
 RESULTS = Path(__file__).resolve().parent / "results" / "api.json"
-BENCH_APPS = ("disputes", "tariffs", "timelines")
-GENERATED_SLUG = r"^bench-[0-9]+-[0-9a-f]{6}$"
 HOST = "testserver"
 ORIGIN = f"https://{HOST}"  # requests are made as HTTPS (production redirects plain HTTP when DEBUG is off)
-
-
-# --- Database housekeeping ----------------------------------------------------------------------
-def _truncate_bench_tables() -> None:
-    """Empty every table of the domain apps (dedicated bench database only)."""
-    tables = sorted(
-        {
-            model._meta.db_table
-            for label in BENCH_APPS
-            for model in apps.get_app_config(label).get_models(include_auto_created=True)
-        }
-    )
-    names = ", ".join(connection.ops.quote_name(t) for t in tables)
-    with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
-
-
-def _clean_start(dedicated: bool) -> None:
-    if dedicated:
-        _truncate_bench_tables()
-    else:  # someone else's database: remove only what an earlier bench run left behind
-        delete_generated(Dispute.objects.filter(slug__regex=GENERATED_SLUG).values_list("pk", flat=True))
 
 
 READ_MODELS = (
     Dispute, Actor, Source, Case, Event, EventParticipant, EventCitation,
     Measure, Measure.applies_to.through, Measure.cases.through, RatePeriod, ProductLine, MeasureCitation, MeasureLink,
 )  # fmt: skip
-
-
-def _vacuum() -> None:
-    """VACUUM ANALYZE what the pages read: a steady-state database (visibility map set, fresh statistics)."""
-    with connection.cursor() as cursor:
-        for model in READ_MODELS:
-            cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 # --- The floor: one SQL statement, orjson ------------------------------------------------------
@@ -509,7 +444,7 @@ def bench_size(n_events: int, repeat: int, warmup: int) -> dict:
     dispute = generate_dispute(n_events, seed=n_events)
     generate_s = time.perf_counter() - started
     analyze()
-    _vacuum()
+    vacuum(*READ_MODELS)
     result: dict = {"n_events": n_events, "dispute": dispute.slug, "generate_s": generate_s}
     try:
         day, in_force = busiest_day(dispute.pk)
@@ -590,21 +525,6 @@ def verdicts(sizes: list[dict]) -> tuple[list[str], dict]:
     return lines, checks
 
 
-def _environment() -> dict:
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        server = cursor.fetchone()[0]
-    return {
-        "python": platform.python_version(),
-        "django": django.get_version(),
-        "orjson": orjson.__version__,
-        "postgresql": server,
-        "database": connection.settings_dict["NAME"],
-        "machine": platform.platform(),
-        "cpu_count": os.cpu_count(),
-    }
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
@@ -643,8 +563,8 @@ def main(argv: list[str] | None = None) -> int:
         settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, HOST]  # in-process requests only
 
     call_command("migrate", verbosity=0, interactive=False)
-    _clean_start(dedicated)
-    environment = _environment()
+    clean_start(dedicated)
+    environment = bench_environment(orjson=orjson.__version__)
     print(
         f"API list benchmark on {name} (PostgreSQL {environment['postgresql']}), sizes {', '.join(map(str, sizes))}, "
         f"pages of {PAGE}, median of {args.repeat} after {args.warmup} warm-up runs",
@@ -657,7 +577,7 @@ def main(argv: list[str] | None = None) -> int:
             results.append(bench_size(n, args.repeat, args.warmup))
     finally:
         if dedicated:
-            _truncate_bench_tables()
+            truncate_bench_tables()
         else:
             delete_bench_states()
     total_s = time.perf_counter() - started

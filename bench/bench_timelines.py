@@ -8,64 +8,29 @@ See bench/README.md for the columns and the targets.
 
 from __future__ import annotations
 
-import os
-import secrets
+from bench.setup import start_django
 
-BENCH_DB = "tradewatch_bench"
-SERVER_URL = os.environ.get("BENCH_SERVER_URL", "postgres://postgres@127.0.0.1:5432/")
-
-
-def _ensure_database(server_url: str, name: str) -> None:
-    """Create database ``name`` on the server if it does not exist yet."""
-    import psycopg2
-    from psycopg2 import sql
-
-    conn = psycopg2.connect(server_url + "postgres")
-    try:
-        conn.autocommit = True
-        with conn.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-            if cursor.fetchone() is None:
-                cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    finally:
-        conn.close()
-
-
-# --- Environment, before Django starts --------------------------------------------------------
-# No broker: any task would run in-process (none should be sent: generation uses bulk_create).
-os.environ["CELERY_BROKER_URL"] = ""
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tradewatch.settings")
-os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")  # keep "refreshed dispute …" lines out of the table
-# Production-like: without DEBUG, Django does not record every statement (CaptureQueriesContext still does).
-os.environ.setdefault("DJANGO_DEBUG", "false")
-os.environ.setdefault("DJANGO_SECRET_KEY", "bench-" + secrets.token_urlsafe(40))
-if not os.environ.get("DATABASE_URL"):
-    _ensure_database(SERVER_URL, BENCH_DB)
-    os.environ["DATABASE_URL"] = SERVER_URL + BENCH_DB
-
-import django  # noqa: E402
-
-django.setup()
+start_django()
 
 import argparse  # noqa: E402
 import datetime as dt  # noqa: E402
 import json  # noqa: E402
 import math  # noqa: E402
-import platform  # noqa: E402
 import statistics  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 from collections import Counter  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from django.apps import apps  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from bench.generate import analyze, delete_bench_states, delete_generated, generate_dispute  # noqa: E402
+from bench.setup import BENCH_DB, clean_start, truncate_bench_tables, vacuum  # noqa: E402
+from bench.setup import environment as bench_environment  # noqa: E402
 from disputes.choices import EventKind  # noqa: E402
-from disputes.models import Dispute, DisputeParty, Event, EventCitation, EventParticipant  # noqa: E402
+from disputes.models import DisputeParty, Event, EventCitation, EventParticipant  # noqa: E402
 from timelines.choices import RecordType  # noqa: E402
 from timelines.models import DisputeSummary, RefreshRequest, TimelineEntry  # noqa: E402
 from timelines.services import refresh_dispute  # noqa: E402
@@ -76,36 +41,6 @@ DEFAULT_SIZES = (1000, 10_000, 100_000)
 MAX_EXPONENT = 1.1
 MAX_INCREMENTAL_RATIO = 0.05
 RESULTS = Path(__file__).resolve().parent / "results" / "timelines.json"
-BENCH_APPS = ("disputes", "tariffs", "timelines")
-GENERATED_SLUG = r"^bench-[0-9]+-[0-9a-f]{6}$"
-
-
-# --- Database housekeeping ----------------------------------------------------------------------
-def _truncate_bench_tables() -> None:
-    """Empty every table of the domain apps (dedicated bench database only)."""
-    tables = sorted(
-        {
-            model._meta.db_table
-            for label in BENCH_APPS
-            for model in apps.get_app_config(label).get_models(include_auto_created=True)
-        }
-    )
-    names = ", ".join(connection.ops.quote_name(t) for t in tables)
-    with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
-
-
-def _clean_start(dedicated: bool) -> None:
-    if dedicated:
-        _truncate_bench_tables()
-    else:  # someone else's database: remove only what an earlier bench run left behind
-        delete_generated(Dispute.objects.filter(slug__regex=GENERATED_SLUG).values_list("pk", flat=True))
-
-
-def _vacuum(*models) -> None:
-    with connection.cursor() as cursor:
-        for model in models:
-            cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 # --- Measuring ------------------------------------------------------------------------------------
@@ -133,7 +68,7 @@ def _reset_entries(dispute_id: int) -> None:
     """Back to "never refreshed": no entries, no summary (outside the timing)."""
     TimelineEntry.objects.filter(dispute_id=dispute_id).delete()
     DisputeSummary.objects.filter(dispute_id=dispute_id).delete()
-    _vacuum(TimelineEntry, DisputeSummary)
+    vacuum(TimelineEntry, DisputeSummary)
 
 
 def _add_event(dispute_id: int, number: int, actor_id: int, source_id: int) -> int:
@@ -293,20 +228,6 @@ def verdicts(rows: list[dict]) -> tuple[list[str], dict]:
     return lines, checks
 
 
-def _environment() -> dict:
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        server = cursor.fetchone()[0]
-    return {
-        "python": platform.python_version(),
-        "django": django.get_version(),
-        "postgresql": server,
-        "database": connection.settings_dict["NAME"],
-        "machine": platform.platform(),
-        "cpu_count": os.cpu_count(),
-    }
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
@@ -335,8 +256,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     call_command("migrate", verbosity=0, interactive=False)
-    _clean_start(dedicated)
-    environment = _environment()
+    clean_start(dedicated)
+    environment = bench_environment()
     print(
         f"Timeline refresh benchmark on {name} (PostgreSQL {environment['postgresql']}), "
         f"sizes {', '.join(map(str, sizes))}, median of {args.repeat}, today = {TODAY.isoformat()}",
@@ -349,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(bench_size(n, args.repeat))
     finally:
         if dedicated:
-            _truncate_bench_tables()
+            truncate_bench_tables()
         else:
             delete_bench_states()
     total_s = time.perf_counter() - started
