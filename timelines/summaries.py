@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db.models import Count
 from django.utils import translation
 
+from disputes.api.rows import plain_decimal
 from disputes.selectors import dispute_sides, side_of_country
 from tariffs.choices import MeasureType, RateState
 from tariffs.models import ExposureFigure, Measure, RatePeriod
@@ -55,7 +56,7 @@ def build_summary(dispute, today: dt.date) -> dict:
                         "title": m["title"],
                         "type": m["type"],
                         "product_description": m["product_description"],
-                        "rate_percent": _decimal_str(m["rate_on_date"]),
+                        "rate_percent": plain_decimal(m["rate_on_date"]),
                     }
                     for m in measures
                 ],
@@ -93,10 +94,6 @@ def build_summary(dispute, today: dt.date) -> dict:
     return data
 
 
-def _decimal_str(value: Decimal | None) -> str | None:
-    return None if value is None else f"{value.normalize():f}"
-
-
 def _trade_value(measure_ids: list[int]) -> dict[int, tuple[str, Decimal]]:
     """Per measure, the most recent yearly trade figure with an amount: (currency, amount)."""
     latest: dict[int, tuple[int, str, Decimal]] = {}
@@ -114,7 +111,7 @@ def _sum_by_currency(values) -> list[dict]:
     totals: dict[str, Decimal] = defaultdict(Decimal)
     for currency, amount in values:
         totals[currency] += amount
-    return [{"currency": c, "amount": _decimal_str(a)} for c, a in sorted(totals.items())]
+    return [{"currency": c, "amount": plain_decimal(a)} for c, a in sorted(totals.items())]
 
 
 def _entry_brief(entry: TimelineEntry) -> dict:
