@@ -89,7 +89,7 @@ def main() -> int:
             measure_id = json.loads(response.read())["results"][0]["id"]
         bare = subprocess.Popen(  # noqa: S603
             [sys.executable, "-m", "gunicorn", "bench.bare_wsgi:application", "--bind", f"127.0.0.1:{bare_port}",
-             "--workers", os.environ.get("WEB_WORKERS", "3")],
+             "--workers", os.environ.get("WEB_WORKERS", "3"), "--access-logfile", "-"],
             cwd=ROOT, env={**env, "DATABASE_URL": database_url}, stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL, start_new_session=True,
         )  # fmt: skip

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class DisputesConfig(AppConfig):
     name = "disputes"
     verbose_name = _("Disputes")
+
+    def ready(self):
+        from simple_history.signals import post_create_historical_record
+
+        from .data_version import bump_on_history
+
+        post_create_historical_record.connect(bump_on_history, dispatch_uid="tradewatch-data-version")

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 
 from disputes.models import Actor, Dispute, Source
 from disputes.selectors import dispute_sides
@@ -60,7 +61,9 @@ def dispute_detail(request, slug):
         if request.htmx and request.htmx.target == "timeline"
         else "disputes/dispute_detail.html"
     )
-    return render(request, template, context)
+    response = render(request, template, context)
+    patch_vary_headers(response, ("HX-Request", "HX-Target"))
+    return response
 
 
 def _series(summary, sides) -> dict:

@@ -1,6 +1,7 @@
 """Operations: health endpoints, production settings, the compose file."""
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -115,3 +116,14 @@ def test_the_compose_file_runs_the_five_services_with_healthchecks():
         assert "healthcheck" in services[name] or "healthcheck" in compose.get("x-django", {}), name
     assert services["web"]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
     assert "pgdata" in compose["volumes"]
+    # One shared cache: an edit in any process makes every kept answer stale (tradewatch/response_cache.py).
+    caches = {services[name]["environment"].get("REDIS_CACHE_URL") for name in ("migrate", "web", "worker", "beat")}
+    assert len(caches) == 1 and caches.pop().startswith("redis://redis:")
+
+
+def test_the_env_example_lists_every_variable_the_settings_read():
+    settings_source = (ROOT / "tradewatch" / "settings.py").read_text()
+    read = set(re.findall(r"""env(?:\.\w+|_bool)\(\s*["']([A-Z_]+)["']""", settings_source))
+    listed = set(re.findall(r"^#?\s*([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.MULTILINE))
+    assert len(read) > 20
+    assert read <= listed, sorted(read - listed)

@@ -1,6 +1,6 @@
 """`make stack` runs the production processes (gunicorn, a Celery worker, beat) against the real
 PostgreSQL and Redis: it serves a page, an API list and a hashed static file, and its worker
-refreshes a timeline after an edit."""
+refreshes a timeline after an edit; the answers it keeps in the shared cache go stale at once on an edit."""
 
 import os
 import re
@@ -14,6 +14,7 @@ from pathlib import Path
 
 import psycopg2
 import pytest
+import redis
 from django.conf import settings
 from django.db import connection
 
@@ -41,6 +42,11 @@ def server_url() -> str:
     return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}"
 
 
+def cache_url() -> str:
+    """A Redis database of its own for the stack's shared cache, emptied before each run."""
+    return settings.CELERY_BROKER_URL.rsplit("/", 1)[0] + "/4"
+
+
 def drop_database():
     db = connection.settings_dict
     admin = psycopg2.connect(host=db["HOST"], port=db["PORT"], user=db["USER"], dbname="postgres")
@@ -53,11 +59,12 @@ def drop_database():
 @pytest.fixture
 def stack(tmp_path):
     drop_database()
+    redis.Redis.from_url(cache_url()).flushdb()
     port = free_port()
     log = tmp_path / "stack.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
     command = ["make", "stack", f"PORT={port}", f"STACK_DATABASE_URL={server_url()}/{DATABASE}",
-               f"STACK_BROKER_URL={settings.CELERY_BROKER_URL}"]  # fmt: skip
+               f"STACK_BROKER_URL={settings.CELERY_BROKER_URL}", f"STACK_CACHE_URL={cache_url()}"]  # fmt: skip
     with log.open("w") as out:
         process = subprocess.Popen(  # noqa: S603
             command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
@@ -90,6 +97,8 @@ def test_the_stack_serves_pages_the_api_and_static_files_and_its_worker_refreshe
     assert status == 200 and '"count":' in events
     stylesheet = re.search(r'href="(/static/css/site\.[0-9a-f]+\.css)"', page).group(1)  # hashed by the manifest
     assert get(f"{stack}{stylesheet}")[0] == 200
+    everything = f"{stack}/api/v1/events/?limit=500"
+    assert "Edited while the stack runs" not in get(everything)[1]  # now kept in the shared cache
 
     edit = (
         "from disputes.models import Event\n"
@@ -97,12 +106,14 @@ def test_the_stack_serves_pages_the_api_and_static_files_and_its_worker_refreshe
         "event.title = 'Edited while the stack runs'\n"
         "event.save()\n"
     )
-    env = {**os.environ, "DATABASE_URL": f"{server_url()}/{DATABASE}", "CELERY_BROKER_URL": settings.CELERY_BROKER_URL}
+    env = {**os.environ, "DATABASE_URL": f"{server_url()}/{DATABASE}", "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+           "REDIS_CACHE_URL": cache_url()}  # fmt: skip
     result = subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", "shell", "-v", "0", "-c", edit], cwd=ROOT, env=env, capture_output=True,
         text=True, timeout=120,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
+    assert "Edited while the stack runs" in get(everything)[1]  # the edit made the kept answer stale at once
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if "Edited while the stack runs" in get(f"{stack}/api/v1/disputes/canada-china/timeline/?kind=leader_call")[1]:

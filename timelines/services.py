@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from disputes import data_version
 from disputes.models import Dispute
 
 from .builders import Scope, build_entries
@@ -77,6 +78,7 @@ def refresh_dispute(*, dispute_id: int, today: dt.date, full: bool = False) -> R
                 "last_changes": inserted + deleted,
             },
         )
+    data_version.bump()
     result = RefreshResult(dispute_id, full, inserted, deleted, duration_ms)
     logger.info("refreshed dispute %s: %s", dispute_id, result)
     return result

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "tradewatch.response_cache.ResponseCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -307,6 +308,11 @@ if REDIS_CACHE_URL:
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Anonymous answers (API and pages) are kept in the cache, keyed by the data version (tradewatch/response_cache.py).
+# Only a cache shared by every process can hold them: a per-process cache would miss other processes' writes.
+RESPONSE_CACHE_SECONDS = env.int("RESPONSE_CACHE_SECONDS", default=300 if REDIS_CACHE_URL else 0)
+if RESPONSE_CACHE_SECONDS < 0:
+    raise ImproperlyConfigured("RESPONSE_CACHE_SECONDS must be 0 (off) or a number of seconds.")
 
 # --- Content-Security-Policy: everything from this origin; the pages carry no inline code ----
 CONTENT_SECURITY_POLICY = {

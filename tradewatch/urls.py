@@ -11,6 +11,5 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("", include("tradewatch.api")),
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
     *i18n_patterns(path("", include("pages.urls")), prefix_default_language=True),
 ]

@@ -152,9 +152,16 @@ def test_french_pages_keep_the_data_as_entered(client):
     assert 'hreflang="en" href="/en/disputes/canada-china/"' in html
 
 
-def test_the_language_switcher_keeps_the_page(client):
-    response = client.post("/i18n/setlang/", {"language": "fr", "next": "/en/measures/?imposed_by=CN"})
-    assert response.status_code == 302 and response["Location"] == "/fr/measures/?imposed_by=CN"
+def test_the_language_switcher_keeps_the_page_and_its_filters(client):
+    html = page(client, "/en/measures/?imposed_by=CN")
+    assert '<a href="/fr/measures/?imposed_by=CN" lang="fr" hreflang="fr">Français</a>' in html
+    assert '<a href="/en/measures/?imposed_by=CN" lang="en" hreflang="en" aria-current="true">English</a>' in html
+
+
+def test_pages_set_no_cookie_for_anonymous_readers(client):
+    """One rendering can serve every anonymous reader (see tradewatch/response_cache.py)."""
+    for url in ("/en/", "/en/disputes/canada-china/", "/fr/measures/"):
+        assert not client.get(url).cookies, url
 
 
 def test_old_unprefixed_links_redirect_to_a_language(client):

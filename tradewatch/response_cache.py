@@ -1,0 +1,92 @@
+"""A shared cache of anonymous answers (API and pages), keyed by the data version.
+
+Public reads are the same for every anonymous reader until the data changes, so their answers are
+kept in the shared cache (Redis) and served from there without touching the database. Each key
+holds the data version (``disputes.data_version``), today's date (what is "in force" depends on
+it) and everything an answer varies on: path and query, ``Accept``, ``Accept-Language``, the
+language cookie, ``Origin``, ``HX-Request`` and ``HX-Target``. Editors (a session or a token) always get a fresh
+answer; so does everyone when the cache cannot be reached.
+
+Only complete 200 answers that set no cookie and allow shared caching are kept, for
+``RESPONSE_CACHE_SECONDS`` at most. A kept answer with an ETag still honours ``If-None-Match``.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response
+from django.utils.http import parse_http_date_safe
+
+from disputes import data_version
+
+VARY_ON = ("HTTP_ACCEPT", "HTTP_ACCEPT_LANGUAGE", "HTTP_ORIGIN", "HTTP_HX_REQUEST", "HTTP_HX_TARGET")
+PRIVATE = ("private", "no-store", "no-cache")
+
+
+def shared_prefixes() -> tuple[str, ...]:
+    """The API and the pages of every language."""
+    return ("/api/v1/", *(f"/{code}/" for code, _ in settings.LANGUAGES))
+
+
+def cache_key(request, version: str) -> str:
+    parts = [
+        request.get_full_path(),
+        *(request.META.get(name, "") for name in VARY_ON),
+        request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, ""),
+    ]
+    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    return f"tradewatch:response:{version}:{timezone.localdate().isoformat()}:{digest}"
+
+
+def is_shared_read(request) -> bool:
+    return (
+        request.method == "GET"
+        and request.path.startswith(shared_prefixes())
+        and "HTTP_AUTHORIZATION" not in request.META
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+    )
+
+
+def is_keepable(response) -> bool:
+    cache_control = response.get("Cache-Control", "")
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not any(word in cache_control for word in PRIVATE)
+    )
+
+
+class ResponseCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        seconds = settings.RESPONSE_CACHE_SECONDS
+        if not seconds or not is_shared_read(request):
+            return self.get_response(request)
+        version = data_version.current()
+        if version is None:  # the cache is unreachable
+            return self.get_response(request)
+        key = cache_key(request, version)
+        kept = cache.get(key)
+        if kept is not None:
+            return self.replay(request, *kept)
+        response = self.get_response(request)
+        if is_keepable(response):
+            cache.set(key, (response.content, list(response.items())), seconds)
+        return response
+
+    @staticmethod
+    def replay(request, content: bytes, headers: list[tuple[str, str]]):
+        response = HttpResponse(content, headers=headers)
+        if not response.has_header("ETag"):
+            return response
+        last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
+        not_modified = get_conditional_response(
+            request, etag=response["ETag"], last_modified=last_modified, response=response
+        )
+        return not_modified or response
