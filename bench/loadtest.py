@@ -3,7 +3,9 @@
 For 60 s each (``--duration``) it loads the events API list, the dispute page and a measure page,
 then the same gunicorn serving a bare WSGI handler that answers the events list from one raw SQL
 query, and prints throughput, p50/p95/p99 latency and errors. Targets: 0 errors; p99 ≤ 6× p50;
-events-list throughput at least half of the bare handler's.
+events-list throughput at least half of the bare handler's. Anonymous answers come from the shared
+response cache (tradewatch/response_cache.py) once built; for information, a last run loads the
+events list with a session cookie (of nobody), which the cache never serves: every answer is built afresh.
 """
 
 from __future__ import annotations
@@ -48,8 +50,10 @@ def wait_ready(url: str, process, timeout: float = 300) -> None:
     sys.exit(f"{url} did not answer within {timeout:.0f} s")
 
 
-def wrk(url: str, *, duration: int, connections: int, threads: int) -> dict:
+def wrk(url: str, *, duration: int, connections: int, threads: int, uncached: bool = False) -> dict:
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "-s", str(LUA), url]
+    if uncached:  # a session cookie (of nobody) keeps the answer out of the shared response cache
+        command[1:1] = ["-H", "Cookie: sessionid=none"]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # noqa: S603
     figures = dict(re.findall(r"(\w+)=(\d+)", output.split("RESULT", 1)[1]))
     figures = {k: int(v) for k, v in figures.items()}
@@ -99,11 +103,14 @@ def main() -> int:
             "dispute_page": f"{base}/en/disputes/canada-china/",
             "measure_page": f"{base}/en/measures/{measure_id}/",
             "bare_wsgi_events": f"http://127.0.0.1:{bare_port}/",
+            # For information: every answer is built afresh (see wrk()).
+            "api_events_uncached": f"{base}/api/v1/events/?limit=50",
         }
         results = {}
         for name, url in targets.items():
             print(f"loading {name} for {args.duration} s …", flush=True)
-            results[name] = wrk(url, duration=args.duration, connections=args.connections, threads=args.threads)
+            results[name] = wrk(url, duration=args.duration, connections=args.connections, threads=args.threads,
+                                uncached=name.endswith("_uncached"))  # fmt: skip
     finally:
         for process in (stack, bare):
             if process is not None and process.poll() is None:

@@ -118,7 +118,10 @@ def test_the_compose_file_runs_the_five_services_with_healthchecks():
     assert "pgdata" in compose["volumes"]
     # One shared cache: an edit in any process makes every kept answer stale (tradewatch/response_cache.py).
     caches = {services[name]["environment"].get("REDIS_CACHE_URL") for name in ("migrate", "web", "worker", "beat")}
-    assert len(caches) == 1 and caches.pop().startswith("redis://redis:")
+    assert len(caches) == 1 and caches.pop().startswith("redis://cache:")
+    # …in a Redis of its own that evicts old keys when full, never the task queue's.
+    assert "allkeys-lru" in services["cache"]["command"] and "healthcheck" in services["cache"]
+    assert "allkeys-lru" not in str(services["redis"].get("command", ""))
 
 
 def test_the_env_example_lists_every_variable_the_settings_read():

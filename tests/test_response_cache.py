@@ -105,6 +105,12 @@ def test_answers_vary_on_format_language_and_htmx_target(client, canada_china):
     assert b"<html" in full and b"<html" not in partial
 
 
+def test_an_answer_over_the_size_limit_is_not_kept(client, canada_china, monkeypatch):
+    monkeypatch.setattr("tradewatch.response_cache.MAX_KEPT_BYTES", 1000)
+    read(client, EVENTS)
+    assert read(client, EVENTS)[1] > 0
+
+
 def test_a_new_day_builds_a_new_answer(client, canada_china, monkeypatch):
     read(client, EVENTS)
     tomorrow = timezone.localdate() + dt.timedelta(days=1)

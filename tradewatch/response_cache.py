@@ -7,8 +7,9 @@ it) and everything an answer varies on: path and query, ``Accept``, ``Accept-Lan
 language cookie, ``Origin``, ``HX-Request`` and ``HX-Target``. Editors (a session or a token) always get a fresh
 answer; so does everyone when the cache cannot be reached.
 
-Only complete 200 answers that set no cookie and allow shared caching are kept, for
-``RESPONSE_CACHE_SECONDS`` at most. A kept answer with an ETag still honours ``If-None-Match``.
+Only complete 200 answers of at most ``MAX_KEPT_BYTES`` that set no cookie and allow shared caching
+are kept, for ``RESPONSE_CACHE_SECONDS`` at most (the cache's Redis evicts least-recently-used keys
+when full: see docker-compose.yml). A kept answer with an ETag still honours ``If-None-Match``.
 """
 
 import hashlib
@@ -24,6 +25,7 @@ from disputes import data_version
 
 VARY_ON = ("HTTP_ACCEPT", "HTTP_ACCEPT_LANGUAGE", "HTTP_ORIGIN", "HTTP_HX_REQUEST", "HTTP_HX_TARGET")
 PRIVATE = ("private", "no-store", "no-cache")
+MAX_KEPT_BYTES = 2_000_000
 
 
 def shared_prefixes() -> tuple[str, ...]:
@@ -55,6 +57,7 @@ def is_keepable(response) -> bool:
     return (
         response.status_code == 200
         and not response.streaming
+        and len(response.content) <= MAX_KEPT_BYTES
         and not response.cookies
         and not any(word in cache_control for word in PRIVATE)
     )
