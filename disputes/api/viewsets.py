@@ -1,5 +1,6 @@
 """The base of every TradeWatch API viewset: conditional GET, CSV, JSON errors, safe deletes."""
 
+import functools
 import hashlib
 
 from django.db import connection
@@ -21,9 +22,15 @@ class Conflict(APIException):
     default_detail = "Other records still refer to this one."
 
 
+@functools.cache
+def history_tables(models: tuple) -> tuple[str, ...]:
+    # Reading ``Model.history`` builds a manager class each time: too slow for every request.
+    return tuple(model.history.model._meta.db_table for model in models)
+
+
 def last_change(models) -> object:
     """When any row of ``models`` last changed (insert, update or delete), from their history tables."""
-    tables = [model.history.model._meta.db_table for model in models]
+    tables = history_tables(tuple(models))
     union = " UNION ALL ".join(f"SELECT MAX(history_date) AS changed FROM {table}" for table in tables)  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT MAX(changed) FROM ({union}) AS changes")  # noqa: S608
