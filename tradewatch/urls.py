@@ -11,5 +11,6 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("", include("tradewatch.api")),
     path("admin/", admin.site.urls),
+    path("", include("pages.feed_urls")),  # Atom feeds and calendars, in English
     *i18n_patterns(path("", include("pages.urls")), prefix_default_language=True),
 ]
