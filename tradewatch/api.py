@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from disputes.api.views import ActorViewSet, CaseViewSet, DisputeViewSet, EventViewSet, SourceViewSet
 from tariffs.api.views import MeasureViewSet
+from timelines.api.export import DisputeExportJSONView, DisputeExportZipView
 from timelines.api.views import DisputeSummaryView, DisputeTimelineView
 
 router = DefaultRouter()
@@ -20,6 +21,8 @@ v1 = [
     # Fixed paths before the router's <slug> routes.
     path("disputes/<slug:slug>/timeline/", DisputeTimelineView.as_view(), name="dispute-timeline"),
     path("disputes/<slug:slug>/summary/", DisputeSummaryView.as_view(), name="dispute-summary"),
+    path("export/<slug:slug>.json", DisputeExportJSONView.as_view(), name="dispute-export-json"),
+    path("export/<slug:slug>.zip", DisputeExportZipView.as_view(), name="dispute-export-zip"),
     path("", include(router.urls)),
 ]
 
