@@ -6,7 +6,9 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from .import_admin import RecordImportMixin
 from .models import Actor, Case, CaseCitation, Dispute, DisputeParty, Event, EventCitation, EventParticipant, Source
+from .resources import EventResource, SourceResource
 
 
 class CitationInline(admin.TabularInline):
@@ -39,7 +41,8 @@ class ActorAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(SimpleHistoryAdmin):
+class SourceAdmin(RecordImportMixin, SimpleHistoryAdmin):
+    resource_classes = [SourceResource]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["title", "publisher", "published_on", "kind", "language", "url"]
     list_filter = ["kind", "language"]
@@ -106,7 +109,8 @@ class EventCitationInline(CitationInline):
 
 
 @admin.register(Event)
-class EventAdmin(SimpleHistoryAdmin):
+class EventAdmin(RecordImportMixin, SimpleHistoryAdmin):
+    resource_classes = [EventResource]
     list_display = ["date", "date_precision", "title", "kind", "level", "case", "confidence", "reference", "dispute"]
     list_display_links = ["date", "title"]
     list_filter = ["dispute", "kind", "level", "confidence", "date_precision", "case__forum"]

@@ -17,9 +17,11 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from disputes.admin import CitationInline, EventAdmin
+from disputes.import_admin import RecordImportMixin
 from disputes.models import Event
 
 from .models import ExposureFigure, Measure, MeasureCitation, MeasureLink, ProductLine, RatePeriod
+from .resources import MeasureResource
 from .services import measure_refresh_status, measure_suspend, rate_periods_validate
 
 
@@ -95,7 +97,8 @@ class MeasureLinkInline(admin.TabularInline):
 
 
 @admin.register(Measure)
-class MeasureAdmin(SimpleHistoryAdmin):
+class MeasureAdmin(RecordImportMixin, SimpleHistoryAdmin):
+    resource_classes = [MeasureResource]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = [
         "title",

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "drf_standardized_errors",
     "simple_history",
+    "import_export",
     "disputes",
     "tariffs",
     "timelines",
@@ -336,3 +337,8 @@ CONTENT_SECURITY_POLICY = {
 
 # --- TradeWatch -----------------------------------------------------------------------------
 DATASETS_DIR = env.path("TRADEWATCH_DATASETS_DIR", default=BASE_DIR / "datasets")
+
+# --- Bulk import in admin (django-import-export) ---------------------------------------------
+# A file is imported in one transaction; exported cells starting with = + - @ are neutralised.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
