@@ -14,16 +14,18 @@ import datetime as dt
 import io
 import zipfile
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
-from operator import attrgetter
 
-from django.db.models import Prefetch, Q
+from django.db import connection, transaction
+from django.db.models import F, Prefetch, Q, Value
 from django.utils import timezone, translation
 from django.utils.text import capfirst
 
 from disputes.api.rendering import flatten_cell, neutralise
+from disputes.api.rows import EVENT_COLUMNS, event_rows
 from disputes.api.serializers import API_PREFIX
 from disputes.api.viewsets import API_VERSION
 from disputes.models import (
@@ -38,6 +40,7 @@ from disputes.models import (
     Source,
 )
 from disputes.permalinks import page_path
+from tariffs.api.rows import MEASURE_COLUMNS, measure_rows
 from tariffs.models import ExposureFigure, Measure, MeasureCitation, MeasureLink, ProductLine, RatePeriod
 
 #: Every model whose rows an export contains: the last change to any of them versions the export (its ETag).
@@ -47,16 +50,33 @@ EXPORT_HISTORY = (
 )  # fmt: skip
 
 
+@contextmanager
+def consistent_reads():
+    """Run an export's queries on one snapshot of the data, so that a write landing meanwhile cannot
+    leave, say, a participant whose event is missing (PostgreSQL: a read-only REPEATABLE READ
+    transaction; inside a transaction already begun, that transaction's own reads)."""
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if outermost and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        yield
+
+
 class DisputeExport:
-    """The records of one dispute, each kind loaded once (on first use) with its related rows.
+    """The records of one dispute, each kind loaded once (on first use).
 
     Actors are those involved (parties, participants, imposing and targeted states, case parties) and
     their parents; sources are those cited by the dispute's events, cases, measures, measure links and
     exposure figures. Measure links are those starting or ending at one of the dispute's measures.
+
+    Events and measures come as the API's list rows (``event_rows``, ``measure_rows``: the serializers'
+    shapes, built from ``values()`` queries), which keeps a large dispute fast.
     """
 
-    def __init__(self, dispute: Dispute, *, exported_at: dt.datetime | None = None, changed_at=None):
+    def __init__(self, dispute: Dispute, *, request=None, exported_at: dt.datetime | None = None, changed_at=None):
         self.dispute = dispute
+        self.request = request
         self.api_version = API_VERSION
         self.exported_at = exported_at or timezone.now()
         self.data_changed_at = changed_at
@@ -70,12 +90,10 @@ class DisputeExport:
         )
         return cls(dispute, **kwargs) if dispute is not None else None
 
-    @cached_property
-    def related_disputes(self) -> list[Dispute]:
-        return list(self.dispute.related_disputes.order_by("slug"))
+    # --- which actors and sources belong to the export ---
 
     @cached_property
-    def actors(self) -> list[Actor]:
+    def actor_ids(self) -> set[int]:
         d = self.dispute
         involved = (
             Q(id__in=DisputeParty.objects.filter(dispute=d).values("actor_id"))
@@ -85,26 +103,44 @@ class DisputeExport:
             | Q(id__in=Case.objects.filter(dispute=d).values("respondent_id"))
             | Q(id__in=Case.objects.filter(dispute=d, complainant__isnull=False).values("complainant_id"))
         )
-        actors = {a.pk: a for a in Actor.objects.filter(involved).select_related("parent")}
-        # Parents too, so that every parent_id joins; one query per level of the hierarchy.
-        missing = {a.parent_id for a in actors.values()} - {None} - set(actors)
+        parents = dict(Actor.objects.filter(involved).values_list("id", "parent_id"))
+        # Parents too, so that every parent_id joins: one query per level of the hierarchy.
+        missing = set(parents.values()) - {None} - set(parents)
         while missing:
-            found = {a.pk: a for a in Actor.objects.filter(pk__in=missing).select_related("parent")}
-            actors.update(found)
-            missing = {a.parent_id for a in found.values()} - {None} - set(actors)
-        return sorted(actors.values(), key=lambda a: (a.name, a.pk))
+            found = dict(Actor.objects.filter(pk__in=missing).values_list("id", "parent_id"))
+            parents.update(found)
+            missing = set(found.values()) - {None} - set(parents)
+        return set(parents)
 
-    @cached_property
-    def sources(self) -> list[Source]:
+    def sources_cited(self):
         d = self.dispute
-        cited = (
+        return Source.objects.filter(
             Q(id__in=EventCitation.objects.filter(event__dispute=d).values("source_id"))
             | Q(id__in=CaseCitation.objects.filter(case__dispute=d).values("source_id"))
             | Q(id__in=MeasureCitation.objects.filter(measure__dispute=d).values("source_id"))
-            | Q(id__in=self._measure_links_query().values("source_id"))
+            | Q(id__in=self.measure_links_query().values("source_id"))
             | Q(id__in=ExposureFigure.objects.filter(dispute=d).values("source_id"))
+        ).order_by("id")
+
+    def measure_links_query(self):
+        d = self.dispute
+        return MeasureLink.objects.filter(Q(from_measure__dispute=d) | Q(to_measure__dispute=d)).order_by(
+            "from_measure_id", "type", "to_measure_id"
         )
-        return list(Source.objects.filter(cited).order_by("id"))
+
+    # --- the records, for the JSON document ---
+
+    @cached_property
+    def related_disputes(self) -> list[Dispute]:
+        return list(self.dispute.related_disputes.order_by("slug"))
+
+    @cached_property
+    def actors(self) -> list[Actor]:
+        return list(Actor.objects.filter(pk__in=self.actor_ids).select_related("parent"))
+
+    @cached_property
+    def sources(self) -> list[Source]:
+        return list(self.sources_cited())
 
     @cached_property
     def cases(self) -> list[Case]:
@@ -115,42 +151,27 @@ class DisputeExport:
         )
 
     @cached_property
-    def events(self) -> list[Event]:
-        return list(
-            Event.objects.filter(dispute=self.dispute)
-            .select_related("dispute", "case")
-            .prefetch_related(
-                Prefetch("participations", queryset=EventParticipant.objects.select_related("actor")),
-                Prefetch("citations", queryset=EventCitation.objects.select_related("source")),
-            )
-        )
+    def events(self) -> list[dict]:
+        rows = Event.objects.filter(dispute=self.dispute).order_by("date", "id").values(*EVENT_COLUMNS)
+        return event_rows(list(rows), self.request)
 
     @cached_property
-    def measures(self) -> list[Measure]:
-        return list(
-            Measure.objects.filter(dispute=self.dispute)
-            .select_related("dispute", "imposed_by")
-            .prefetch_related(
-                "applies_to",
-                "rate_periods",
-                "product_lines",
-                "cases",
-                "links_out",
-                Prefetch("related_events", queryset=Event.objects.only("id").order_by("date", "id")),
-                Prefetch("citations", queryset=MeasureCitation.objects.select_related("source")),
-            )
-        )
-
-    def _measure_links_query(self):
-        return MeasureLink.objects.filter(Q(from_measure__dispute=self.dispute) | Q(to_measure__dispute=self.dispute))
+    def measures(self) -> list[dict]:
+        rows = Measure.objects.filter(dispute=self.dispute).order_by("announced_on", "id").values(*MEASURE_COLUMNS)
+        return measure_rows(list(rows), self.request)
 
     @cached_property
     def measure_links(self) -> list[MeasureLink]:
-        return list(self._measure_links_query().order_by("from_measure_id", "type", "to_measure_id"))
+        return list(self.measure_links_query())
 
     @cached_property
     def measure_related_events(self) -> list[dict]:
-        return [{"measure": m.pk, "event": e.pk} for m in self.measures for e in m.related_events.all()]
+        pairs = (
+            Measure.related_events.through.objects.filter(measure__dispute=self.dispute)
+            .order_by("measure_id", "event__date", "event_id")
+            .values_list("measure_id", "event_id")
+        )
+        return [{"measure": measure, "event": event} for measure, event in pairs]
 
     @cached_property
     def exposure_figures(self) -> list[ExposureFigure]:
@@ -163,8 +184,9 @@ class DisputeExport:
 @dataclass(frozen=True)
 class Column:
     name: str
-    value: Callable  # (row, links) -> cell value
+    lookup: str  # what ``values()`` reads for this column
     description: str
+    cell: Callable | None = None  # (value, links) -> cell value, when the stored value is not the cell
 
 
 @dataclass(frozen=True)
@@ -172,7 +194,12 @@ class Table:
     filename: str
     description: str
     columns: tuple[Column, ...]
-    rows: Callable[[DisputeExport], Iterable]
+    querysets: Callable  # (export) -> the querysets whose rows fill the file, in order
+
+    def rows(self, export: DisputeExport) -> Iterable[dict]:
+        lookups = list(dict.fromkeys(column.lookup for column in self.columns))
+        for queryset in self.querysets(export):
+            yield from queryset.values(*lookups).iterator(chunk_size=2000)
 
 
 class Links:
@@ -218,45 +245,48 @@ def field(model, name: str, *, column: str = "", refers_to: str = "", note: str 
     """A column holding a model field's stored value (a foreign key's id for a relation)."""
     attname = model._meta.get_field(name).attname
     description = describe_field(model, name, refers_to) + (f" {note}" if note else "")
-    getter = attrgetter(attname)
-    return Column(column or attname, lambda row, links: getter(row), description)
+    return Column(column or attname, attname, description)
 
 
 def fields(model, *names: str) -> tuple[Column, ...]:
     return tuple(field(model, name) for name in names)
 
 
-def derived(name: str, description: str, value: Callable) -> Column:
-    return Column(name, value, description)
-
-
-def links_columns(resource: str, kind: str, key: str = "pk") -> tuple[Column, ...]:
-    get = attrgetter(key)
+def link_columns(resource: str, kind: str, key: str = "id") -> tuple[Column, ...]:
     return (
-        derived("url", "This record in the API.", lambda row, links: links.api(resource, get(row))),
-        derived("html_url", "This record's page on the site.", lambda row, links: links.page(kind, get(row))),
+        Column("url", key, "This record in the API.", lambda value, links: links.api(resource, value)),
+        Column("html_url", key, "This record's page on the site.", lambda value, links: links.page(kind, value)),
     )
 
 
 def id_column(model) -> Column:
     with translation.override("en"):
-        description = f"Identifier of the {model._meta.verbose_name}, stable across exports."
-    return derived("id", description, lambda row, _: row.pk)
+        return Column("id", "id", f"Identifier of the {model._meta.verbose_name}, stable across exports.")
+
+
+def refers(name: str, what: str, filename: str) -> Column:
+    return Column(name, name, f"{what}. The `id` of a row in {filename}.")
 
 
 TIMESTAMPS = (
-    derived("created_at", "When the record was first entered (UTC).", lambda row, _: row.created_at),
-    derived("updated_at", "When the record was last changed (UTC).", lambda row, _: row.updated_at),
+    Column("created_at", "created_at", "When the record was first entered (UTC)."),
+    Column("updated_at", "updated_at", "When the record was last changed (UTC)."),
 )
-
-DISPUTE_SLUG = derived("dispute", "The dispute's slug (see dispute.csv).", lambda row, _: row.dispute.slug)
+DISPUTE_SLUG = Column("dispute", "dispute__slug", "The dispute's slug (see dispute.csv).")
 
 
 def _citations(export: DisputeExport):
-    for record_type, records in (("event", export.events), ("case", export.cases), ("measure", export.measures)):
-        for record in records:
-            for citation in record.citations.all():
-                yield record_type, record.pk, citation
+    d = export.dispute
+    for record_type, model, cited in (
+        ("event", EventCitation, "event"),
+        ("case", CaseCitation, "case"),
+        ("measure", MeasureCitation, "measure"),
+    ):
+        yield (
+            model.objects.filter(**{f"{cited}__dispute": d})
+            .annotate(record_type=Value(record_type), record_id=F(f"{cited}_id"))
+            .order_by(f"{cited}_id", "id")
+        )
 
 
 def _citation_field(name: str) -> str:
@@ -269,11 +299,11 @@ TABLES: tuple[Table, ...] = (
         "The dispute itself (one row).",
         (
             id_column(Dispute),
-            *links_columns("disputes", "dispute", "slug"),
+            *link_columns("disputes", "dispute", "slug"),
             *fields(Dispute, "slug", "title", "summary", "status", "started_on", "ended_on"),
             *TIMESTAMPS,
         ),
-        lambda export: [export.dispute],
+        lambda export: [Dispute.objects.filter(pk=export.dispute.pk)],
     ),
     Table(
         "dispute_parties.csv",
@@ -282,51 +312,51 @@ TABLES: tuple[Table, ...] = (
             field(DisputeParty, "actor", refers_to="actors.csv"),
             *fields(DisputeParty, "side", "role"),
         ),
-        lambda export: export.dispute.parties.all(),
+        lambda export: [DisputeParty.objects.filter(dispute=export.dispute).order_by("side", "id")],
     ),
     Table(
         "related_disputes.csv",
         "Other disputes recorded as related to this one.",
         (
-            derived("related_dispute_id", "Identifier of the related dispute.", lambda row, _: row.pk),
-            derived("slug", "The related dispute's slug.", lambda row, _: row.slug),
-            derived("title", "The related dispute's title.", lambda row, _: row.title),
-            derived("url", "The related dispute in the API.", lambda row, links: links.api("disputes", row.slug)),
+            Column("related_dispute_id", "id", "Identifier of the related dispute."),
+            Column("slug", "slug", "The related dispute's slug."),
+            Column("title", "title", "The related dispute's title."),
+            Column("url", "slug", "The related dispute in the API.", lambda slug, links: links.api("disputes", slug)),
         ),
-        lambda export: export.related_disputes,
+        lambda export: [export.dispute.related_disputes.order_by("slug")],
     ),
     Table(
         "actors.csv",
         "The actors involved (parties, participants, imposing and targeted states, case parties) and their parents.",
         (
             id_column(Actor),
-            *links_columns("actors", "actor", "slug"),
+            *link_columns("actors", "actor", "slug"),
             *fields(Actor, "slug", "name", "short_name", "kind", "code"),
             field(Actor, "country", note="An ISO 3166-1 alpha-2 code."),
             field(Actor, "office"),
             field(Actor, "parent", refers_to="actors.csv"),
             *TIMESTAMPS,
         ),
-        lambda export: export.actors,
+        lambda export: [Actor.objects.filter(pk__in=export.actor_ids)],
     ),
     Table(
         "sources.csv",
         "The documents cited by the dispute's events, cases, measures, measure links and exposure figures.",
         (
             id_column(Source),
-            *links_columns("sources", "source"),
+            *link_columns("sources", "source"),
             field(Source, "url", column="document_url", note="The document itself."),
             *fields(Source, "title", "publisher", "published_on", "language", "kind", "notes"),
             *TIMESTAMPS,
         ),
-        lambda export: export.sources,
+        lambda export: [export.sources_cited()],
     ),
     Table(
         "cases.csv",
         "Formal proceedings (WTO disputes, trade-remedy investigations); their steps are the events with a case_id.",
         (
             id_column(Case),
-            *links_columns("cases", "case"),
+            *link_columns("cases", "case"),
             DISPUTE_SLUG,
             *fields(Case, "forum", "reference", "title", "summary"),
             field(Case, "complainant", refers_to="actors.csv", note="Empty for an investigation opened ex officio."),
@@ -335,14 +365,14 @@ TABLES: tuple[Table, ...] = (
             field(Case, "url", column="document_url", note="The case's own page (e.g. at the WTO)."),
             *TIMESTAMPS,
         ),
-        lambda export: export.cases,
+        lambda export: [Case.objects.filter(dispute=export.dispute)],
     ),
     Table(
         "events.csv",
         "Calls, meetings, announcements, legal instruments, WTO and trade-remedy steps, in date order.",
         (
             id_column(Event),
-            *links_columns("events", "event"),
+            *link_columns("events", "event"),
             DISPUTE_SLUG,
             *fields(Event, "reference", "date", "date_precision", "end_date", "kind", "level", "title", "summary"),
             *fields(Event, "location", "outcome"),
@@ -350,7 +380,7 @@ TABLES: tuple[Table, ...] = (
             *fields(Event, "case_stage", "confidence"),
             *TIMESTAMPS,
         ),
-        lambda export: export.events,
+        lambda export: [Event.objects.filter(dispute=export.dispute).order_by("date", "id")],
     ),
     Table(
         "event_participants.csv",
@@ -360,14 +390,16 @@ TABLES: tuple[Table, ...] = (
             field(EventParticipant, "actor", refers_to="actors.csv"),
             field(EventParticipant, "role"),
         ),
-        lambda export: (p for event in export.events for p in event.participations.all()),
+        lambda export: [
+            EventParticipant.objects.filter(event__dispute=export.dispute).order_by("event__date", "event_id", "id")
+        ],
     ),
     Table(
         "measures.csv",
         "Trade measures: one instrument, one product group, one rate schedule (rates in rate_periods.csv).",
         (
             id_column(Measure),
-            *links_columns("measures", "measure"),
+            *link_columns("measures", "measure"),
             DISPUTE_SLUG,
             field(Measure, "reference"),
             field(Measure, "imposed_by", refers_to="actors.csv"),
@@ -378,16 +410,18 @@ TABLES: tuple[Table, ...] = (
             field(Measure, "confidence"),
             *TIMESTAMPS,
         ),
-        lambda export: export.measures,
+        lambda export: [Measure.objects.filter(dispute=export.dispute).order_by("announced_on", "id")],
     ),
     Table(
         "measure_applies_to.csv",
         "The actors (usually states) each measure applies to.",
         (
-            derived("measure_id", "The measure. The `id` of a row in measures.csv.", lambda row, _: row[0]),
-            derived("actor_id", "An actor it applies to. The `id` of a row in actors.csv.", lambda row, _: row[1]),
+            refers("measure_id", "The measure", "measures.csv"),
+            refers("actor_id", "An actor it applies to", "actors.csv"),
         ),
-        lambda export: ((m.pk, a.pk) for m in export.measures for a in m.applies_to.all()),
+        lambda export: [
+            Measure.applies_to.through.objects.filter(measure__dispute=export.dispute).order_by("measure_id", "id")
+        ],
     ),
     Table(
         "rate_periods.csv",
@@ -397,7 +431,9 @@ TABLES: tuple[Table, ...] = (
             field(RatePeriod, "measure", refers_to="measures.csv"),
             *fields(RatePeriod, "valid_from", "valid_to", "rate_percent", "kind", "state", "note"),
         ),
-        lambda export: (p for m in export.measures for p in m.rate_periods.all()),
+        lambda export: [
+            RatePeriod.objects.filter(measure__dispute=export.dispute).order_by("measure_id", "valid_from")
+        ],
     ),
     Table(
         "product_lines.csv",
@@ -406,7 +442,7 @@ TABLES: tuple[Table, ...] = (
             field(ProductLine, "measure", refers_to="measures.csv"),
             *fields(ProductLine, "hs_code", "description", "basis"),
         ),
-        lambda export: (line for m in export.measures for line in m.product_lines.all()),
+        lambda export: [ProductLine.objects.filter(measure__dispute=export.dispute).order_by("measure_id", "hs_code")],
     ),
     Table(
         "measure_links.csv",
@@ -419,40 +455,40 @@ TABLES: tuple[Table, ...] = (
             field(MeasureLink, "source", refers_to="sources.csv"),
             *fields(MeasureLink, "locator", "quote"),
         ),
-        lambda export: export.measure_links,
+        lambda export: [export.measure_links_query()],
     ),
     Table(
         "measure_cases.csv",
         "The cases in which each measure is challenged.",
-        (
-            derived("measure_id", "The measure. The `id` of a row in measures.csv.", lambda row, _: row[0]),
-            derived("case_id", "A case challenging it. The `id` of a row in cases.csv.", lambda row, _: row[1]),
-        ),
-        lambda export: ((m.pk, c.pk) for m in export.measures for c in m.cases.all()),
+        (refers("measure_id", "The measure", "measures.csv"), refers("case_id", "A case challenging it", "cases.csv")),
+        lambda export: [
+            Measure.cases.through.objects.filter(measure__dispute=export.dispute).order_by("measure_id", "id")
+        ],
     ),
     Table(
         "measure_related_events.csv",
         "Events concerning each measure, besides the one announcing it.",
-        (
-            derived("measure_id", "The measure. The `id` of a row in measures.csv.", lambda row, _: row["measure"]),
-            derived("event_id", "A related event. The `id` of a row in events.csv.", lambda row, _: row["event"]),
-        ),
-        lambda export: export.measure_related_events,
+        (refers("measure_id", "The measure", "measures.csv"), refers("event_id", "A related event", "events.csv")),
+        lambda export: [
+            Measure.related_events.through.objects.filter(measure__dispute=export.dispute).order_by(
+                "measure_id", "event__date", "event_id"
+            )
+        ],
     ),
     Table(
         "citations.csv",
         "Which source supports which event, case or measure, or one named field of it.",
         (
-            derived("record_type", "What is cited: `event`, `case` or `measure`.", lambda row, _: row[0]),
-            derived(
+            Column("record_type", "record_type", "What is cited: `event`, `case` or `measure`."),
+            Column(
+                "record_id",
                 "record_id",
                 "The cited record: the `id` of a row in events.csv, cases.csv or measures.csv (see record_type).",
-                lambda row, _: row[1],
             ),
-            derived("source_id", "The source. The `id` of a row in sources.csv.", lambda row, _: row[2].source_id),
-            derived("field", _citation_field("field_name"), lambda row, _: row[2].field_name),
-            derived("locator", _citation_field("locator"), lambda row, _: row[2].locator),
-            derived("quote", _citation_field("quote"), lambda row, _: row[2].quote),
+            refers("source_id", "The source", "sources.csv"),
+            Column("field", "field_name", _citation_field("field_name")),
+            Column("locator", "locator", _citation_field("locator")),
+            Column("quote", "quote", _citation_field("quote")),
         ),
         _citations,
     ),
@@ -470,7 +506,7 @@ TABLES: tuple[Table, ...] = (
             field(ExposureFigure, "confidence"),
             *TIMESTAMPS,
         ),
-        lambda export: export.exposure_figures,
+        lambda export: [ExposureFigure.objects.filter(dispute=export.dispute)],
     ),
 )
 
@@ -491,7 +527,12 @@ def table_csv(table: Table, rows: Iterable, links: Links) -> tuple[str, int]:
     writer.writerow([column.name for column in table.columns])
     count = 0
     for row in rows:
-        writer.writerow([csv_cell(column.value(row, links)) for column in table.columns])
+        writer.writerow(
+            [
+                csv_cell(column.cell(row[column.lookup], links) if column.cell else row[column.lookup])
+                for column in table.columns
+            ]
+        )
         count += 1
     return out.getvalue(), count
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from disputes.choices import ActorKind, CaseForum, CaseStage
 from disputes.models import (
@@ -269,7 +270,10 @@ def test_an_unchanged_export_answers_304_and_a_change_gives_a_new_one(anonymous,
     url = f"/api/v1/export/elsewhere.{extension}"
     first = anonymous.get(url)
     assert first.status_code == 200
-    assert first["Content-Disposition"] == f'attachment; filename="tradewatch-elsewhere-{dt.date.today()}.{extension}"'
+    assert (
+        first["Content-Disposition"]
+        == f'attachment; filename="tradewatch-elsewhere-{timezone.localdate()}.{extension}"'
+    )
     etag, last_modified = first["ETag"], first["Last-Modified"]
     assert anonymous.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
     assert anonymous.get(url, HTTP_IF_MODIFIED_SINCE=last_modified).status_code == 304

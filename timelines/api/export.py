@@ -7,7 +7,7 @@ endpoints); the zip holds one CSV file per table and a README (``timelines.expor
 from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.negotiation import BaseContentNegotiation
@@ -27,7 +27,7 @@ from disputes.api.serializers import (
 from disputes.api.viewsets import ConditionalGetMixin
 from tariffs.api.serializers import MeasureSerializer
 from tariffs.models import ExposureFigure, MeasureLink
-from timelines.exports import EXPORT_HISTORY, DisputeExport, export_zip
+from timelines.exports import EXPORT_HISTORY, DisputeExport, consistent_reads, export_zip
 
 
 class ExposureFigureSerializer(serializers.ModelSerializer):
@@ -64,6 +64,14 @@ class MeasureRelatedEventSerializer(serializers.Serializer):
     event = serializers.IntegerField(help_text="Id of an event concerning it.")
 
 
+class ListRowsField(serializers.ReadOnlyField):
+    """Rows already in a serializer's shape (the list endpoints' fast rows), described as that serializer."""
+
+    def __init__(self, serializer_class, **kwargs):
+        super().__init__(**kwargs)
+        extend_schema_field(serializer_class(many=True))(self)
+
+
 class DisputeExportSerializer(serializers.Serializer):
     """Everything recorded about one dispute."""
 
@@ -78,8 +86,8 @@ class DisputeExportSerializer(serializers.Serializer):
     actors = ActorSerializer(many=True, read_only=True, help_text="Actors involved, and their parents.")
     sources = SourceSerializer(many=True, read_only=True, help_text="Every source cited anywhere in the dispute.")
     cases = CaseSerializer(many=True, read_only=True, help_text="Cases; their steps are events with a `case`.")
-    events = EventSerializer(many=True, read_only=True)
-    measures = MeasureSerializer(many=True, read_only=True)
+    events = ListRowsField(EventSerializer)
+    measures = ListRowsField(MeasureSerializer)
     measure_links = ExportMeasureLinkSerializer(
         many=True, read_only=True, help_text="Links starting or ending at one of the dispute's measures."
     )
@@ -121,10 +129,11 @@ class DisputeExportView(ConditionalGetMixin, APIView):
         return "W/" + etag, changed.replace(microsecond=0) if changed else None
 
     def get(self, request, slug):
-        export = DisputeExport.of(slug)
-        if export is None:
-            raise NotFound(f"No dispute has the slug “{slug}”.")
-        return self.conditional(request, lambda: self.download(request, export))
+        with consistent_reads():
+            export = DisputeExport.of(slug, request=request)
+            if export is None:
+                raise NotFound(f"No dispute has the slug “{slug}”.")
+            return self.conditional(request, lambda: self.download(request, export))
 
     def data_version(self):
         self._changed_at = super().data_version()
