@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q
 
-from disputes.models import Actor, Case, CaseCitation, Dispute, Event, EventCitation, EventParticipant
+from disputes import history
+from disputes.history import EVENT_REVISIONS, Revision
+from disputes.models import Actor, Case, CaseCitation, Dispute, Event, EventCitation, EventParticipant, Source
+from tariffs.history import MEASURE_REVISIONS
 from tariffs.models import Measure, MeasureCitation, MeasureLink, RatePeriod
 from timelines.models import DisputeSummary, TimelineEntry
 
@@ -77,35 +79,99 @@ def measure_detail(pk: int) -> Measure:
     )
 
 
-@dataclass
-class Revision:
-    """One change to a record, for its public history: when, by whom (staff only), which fields."""
-
-    number: int
-    when: dt.datetime
-    kind: str
-    user: str
-    changes: list[tuple[str, object, object]]
+#: The revisions a record page lists (newest first); the API lists them all.
+HISTORY_SHOWN = 50
 
 
-def revisions(record, limit: int = 50) -> list[Revision]:
-    """The record's change history, newest first, with the fields each change touched (two queries)."""
-    rows = list(record.history.select_related("history_user").order_by("history_date", "history_id"))
-    fields = [f for f in record._meta.concrete_fields if f.name not in ("created_at", "updated_at")]
-    result = []
-    previous = None
-    for number, row in enumerate(rows, start=1):
-        changes = []
-        for field in fields:
-            new = getattr(row, field.attname)
-            old = getattr(previous, field.attname) if previous is not None else None
-            if previous is None or old != new:
-                changes.append((str(field.verbose_name), old, new))
-        kind = {"+": "created", "~": "changed", "-": "deleted"}[row.history_type]
-        user = row.history_user.get_username() if row.history_user else ""
-        result.append(Revision(number, row.history_date, kind, user, changes if previous is not None else []))
-        previous = row
-    return list(reversed(result))[:limit]
+def measure_history(measure: Measure, *, editors: bool) -> list[Revision]:
+    """The measure's revisions, oldest first, editors named only if ``editors`` (staff)."""
+    return history.revisions(measure, MEASURE_REVISIONS, editors=editors)
+
+
+def event_history(event: Event, *, editors: bool) -> list[Revision]:
+    return history.revisions(event, EVENT_REVISIONS, editors=editors)
+
+
+def measure_parts(measure: Measure) -> dict:
+    """The collections the measure page shows, from the prefetched measure."""
+    return {
+        "applies_to": measure.applies_to.all(),
+        "rate_periods": measure.rate_periods.all(),
+        "product_lines": measure.product_lines.all(),
+        "citations": measure.citations.all(),
+        "links_out": measure.links_out.all(),
+        "links_in": measure.links_in.all(),
+        "cases": measure.cases.all(),
+    }
+
+
+def measure_as_of(revision: Revision) -> dict:
+    """The measure and the collections its page shows as they were at ``revision``.
+
+    Its own fields, targets, rate periods, product lines, sources and links come from the history;
+    links from other measures and cases are not versioned with it, so they are left out (None).
+    """
+    sources = _sources_of(revision.children["sources"], revision.children["links"])
+    targets = Measure.objects.in_bulk([row.to_measure_id for row in revision.children["links"]])
+    links_out = []
+    for row in revision.children["links"]:
+        link = row.instance
+        if link.to_measure_id in targets and link.source_id in sources:
+            link.to_measure, link.source = targets[link.to_measure_id], sources[link.source_id]
+            links_out.append(link)
+    return {
+        "measure": revision.row.instance,
+        "applies_to": Actor.objects.filter(pk__in=revision.related_ids["applies_to"]).order_by("name"),
+        "rate_periods": sorted((row.instance for row in revision.children["rate_periods"]), key=lambda p: p.valid_from),
+        "product_lines": sorted((row.instance for row in revision.children["product_lines"]), key=lambda p: p.hs_code),
+        "citations": _citations(revision.children["sources"], sources),
+        "links_out": sorted(links_out, key=lambda link: (link.type, link.to_measure_id)),
+        "links_in": None,
+        "cases": None,
+    }
+
+
+def event_parts(event: Event) -> dict:
+    return {
+        "participations": event.participations.all(),
+        "citations": event.citations.all(),
+        "measures_announced": event.measures_announced.all(),
+        "measures_concerned": event.measures_concerned.all(),
+    }
+
+
+def event_as_of(revision: Revision) -> dict:
+    """The event and what its page shows as it was at ``revision`` (the measures it concerns are left out)."""
+    actors = Actor.objects.in_bulk([row.actor_id for row in revision.children["participants"]])
+    participations = []
+    for row in sorted(revision.children["participants"], key=lambda row: row.id):
+        participation = row.instance
+        if participation.actor_id in actors:
+            participation.actor = actors[participation.actor_id]
+            participations.append(participation)
+    sources = _sources_of(revision.children["sources"])
+    return {
+        "event": revision.row.instance,
+        "participations": participations,
+        "citations": _citations(revision.children["sources"], sources),
+        "measures_announced": None,
+        "measures_concerned": None,
+    }
+
+
+def _sources_of(*rows_lists) -> dict:
+    return Source.objects.in_bulk([row.source_id for rows in rows_lists for row in rows])
+
+
+def _citations(rows, sources: dict) -> list:
+    """Citations as they were, each with its source (a source since removed is left out)."""
+    citations = []
+    for row in sorted(rows, key=lambda row: row.id):
+        citation = row.instance
+        if citation.source_id in sources:
+            citation.source = sources[citation.source_id]
+            citations.append(citation)
+    return citations
 
 
 def event_detail(pk: int) -> Event:

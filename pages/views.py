@@ -1,14 +1,18 @@
 """The analysts' pages. Views are thin: selectors read, templates show."""
 
 import json
+import re
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
-from django.http import Http404, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from disputes.history import revision_at
 from disputes.models import Actor, Dispute, Source
 from disputes.selectors import dispute_sides
 from tariffs.filters import MeasureFilter
@@ -93,15 +97,57 @@ def _or_404(read, pk):
 
 
 def measure_detail(request, pk):
+    """A measure; with ``?as_of_revision=N``, the measure as it was at its revision N."""
     measure = _or_404(selectors.measure_detail, pk)
-    return render(
-        request, "tariffs/measure_detail.html", {"measure": measure, "revisions": selectors.revisions(measure)}
-    )
+    revisions = selectors.measure_history(measure, editors=request.user.is_staff)
+    version = _version(request, revisions, measure)
+    if isinstance(version, HttpResponse):
+        return version
+    parts = selectors.measure_as_of(version) if version else {"measure": measure, **selectors.measure_parts(measure)}
+    return render(request, "tariffs/measure_detail.html", {**parts, **_history_context(revisions, version)})
 
 
 def event_detail(request, pk):
+    """An event; with ``?as_of_revision=N``, the event as it was at its revision N."""
     event = _or_404(selectors.event_detail, pk)
-    return render(request, "disputes/event_detail.html", {"event": event, "revisions": selectors.revisions(event)})
+    revisions = selectors.event_history(event, editors=request.user.is_staff)
+    version = _version(request, revisions, event)
+    if isinstance(version, HttpResponse):
+        return version
+    parts = selectors.event_as_of(version) if version else {"event": event, **selectors.event_parts(event)}
+    return render(request, "disputes/event_detail.html", {**parts, **_history_context(revisions, version)})
+
+
+def _version(request, revisions, record):
+    """The revision ``?as_of_revision=N`` asks for, None for the current version, or an error page (400, 404)."""
+    raw = request.GET.get("as_of_revision")
+    if raw is None or raw == "":
+        return None
+    if re.fullmatch(r"[0-9]{1,9}", raw) is None:
+        message = _("“as_of_revision” must be a revision number such as 1 or 2, not “%(value)s”.") % {"value": raw}
+        return _revision_error(request, record, message, status=400)
+    version = revision_at(revisions, int(raw))
+    if version is None:
+        message = ngettext(
+            "There is no revision %(number)s: this record has %(count)d revision.",
+            "There is no revision %(number)s: this record has %(count)d revisions.",
+            len(revisions),
+        ) % {"number": raw, "count": len(revisions)}
+        return _revision_error(request, record, message, status=404)
+    return version
+
+
+def _revision_error(request, record, message, *, status):
+    context = {"record": record, "message": message}
+    return render(request, "pages/revision_error.html", context, status=status)
+
+
+def _history_context(revisions, version) -> dict:
+    return {
+        "revisions": list(reversed(revisions))[: selectors.HISTORY_SHOWN],
+        "revision_count": len(revisions),
+        "version": version,
+    }
 
 
 def actor_detail(request, slug):

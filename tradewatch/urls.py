@@ -4,6 +4,8 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from pages.changes_feed import ChangesFeed
+
 from . import health
 
 urlpatterns = [
@@ -12,5 +14,6 @@ urlpatterns = [
     path("", include("tradewatch.api")),
     path("admin/", admin.site.urls),
     path("", include("pages.feed_urls")),  # Atom feeds and calendars, in English
+    path("feeds/changes/", ChangesFeed(), name="changes-feed"),
     *i18n_patterns(path("", include("pages.urls")), prefix_default_language=True),
 ]

@@ -3,6 +3,7 @@
 from django.db.models import Prefetch
 
 from disputes.filters import ActorFilter, CaseFilter, DisputeFilter, EventFilter, SourceFilter
+from disputes.history import EVENT_REVISIONS
 from disputes.models import (
     Actor,
     Case,
@@ -15,6 +16,7 @@ from disputes.models import (
     Source,
 )
 
+from .history import HistoryMixin
 from .rows import EVENT_COLUMNS, event_rows
 from .serializers import (
     ActorSerializer,
@@ -86,7 +88,7 @@ class CaseViewSet(ApiViewSet):
     csv_name = "cases"
 
 
-class EventViewSet(ApiViewSet):
+class EventViewSet(HistoryMixin, ApiViewSet):
     """Calls, meetings, announcements, legal instruments, WTO and trade-remedy steps."""
 
     queryset = Event.objects.select_related("dispute", "case").prefetch_related(
@@ -100,3 +102,5 @@ class EventViewSet(ApiViewSet):
     csv_name = "events"
     list_columns = EVENT_COLUMNS
     list_rows = staticmethod(event_rows)
+    history_spec = EVENT_REVISIONS
+    page_kind = "event"

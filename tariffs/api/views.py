@@ -2,16 +2,18 @@
 
 from django.db.models import Prefetch
 
+from disputes.api.history import HistoryMixin
 from disputes.api.viewsets import ApiViewSet
 from disputes.models import Actor, Case, Dispute, Source
 from tariffs.filters import MeasureFilter
+from tariffs.history import MEASURE_REVISIONS
 from tariffs.models import Measure, MeasureCitation, MeasureLink, ProductLine, RatePeriod
 
 from .rows import MEASURE_COLUMNS, measure_rows
 from .serializers import MeasureInForceSerializer, MeasureSerializer, MeasureWriteSerializer
 
 
-class MeasureViewSet(ApiViewSet):
+class MeasureViewSet(HistoryMixin, ApiViewSet):
     """Tariffs, surtaxes, duties, quotas and suspensions, with their dated rates.
 
     With ``in_force_on=YYYY-MM-DD`` the list holds the measures in force that day, each with
@@ -33,6 +35,8 @@ class MeasureViewSet(ApiViewSet):
     csv_name = "measures"
     list_columns = MEASURE_COLUMNS
     list_rows = staticmethod(measure_rows)
+    history_spec = MEASURE_REVISIONS
+    page_kind = "measure"
 
     def get_serializer_class(self):
         if self.action == "list" and self.request.query_params.get("in_force_on"):
