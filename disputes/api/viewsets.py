@@ -69,7 +69,7 @@ class ConditionalGetMixin:
 
     def conditional(self, request, build):
         etag, changed = self.validators(request)
-        timestamp = changed.timestamp() if changed else None
+        timestamp = int(changed.timestamp()) if changed else None  # HTTP dates have whole seconds
         not_modified = get_conditional_response(request._request, etag=etag, last_modified=timestamp)
         if not_modified is not None:
             return not_modified
@@ -77,7 +77,7 @@ class ConditionalGetMixin:
         if response.status_code == 200:
             response["ETag"] = etag
             if changed is not None:
-                response["Last-Modified"] = http_date(changed.timestamp())
+                response["Last-Modified"] = http_date(timestamp)
             response["Cache-Control"] = "public, max-age=0, must-revalidate"
         return response
 

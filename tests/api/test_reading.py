@@ -196,6 +196,12 @@ def test_conditional_get_answers_304_without_building_the_body(anonymous, url, c
     assert len(captured) == 1  # only the "what changed last" query
 
 
+def test_if_modified_since_with_the_last_modified_date_answers_304(anonymous, canada_china):
+    first = anonymous.get("/api/v1/events/")
+    again = anonymous.get("/api/v1/events/", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert again.status_code == 304
+
+
 def test_an_edit_changes_the_etag(anonymous, canada_china):
     first = anonymous.get("/api/v1/events/", {"limit": 1})
     event = canada_china.events.first()
