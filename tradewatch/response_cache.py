@@ -1,4 +1,4 @@
-"""A shared cache of anonymous answers (API and pages), keyed by the data version.
+"""A shared cache of anonymous answers (API, pages, feeds), keyed by the data version.
 
 Public reads are the same for every anonymous reader until the data changes, so their answers are
 kept in the shared cache (Redis) and served from there without touching the database. Each key
@@ -29,8 +29,8 @@ MAX_KEPT_BYTES = 2_000_000
 
 
 def shared_prefixes() -> tuple[str, ...]:
-    """The API and the pages of every language."""
-    return ("/api/v1/", *(f"/{code}/" for code, _ in settings.LANGUAGES))
+    """The API, the pages of every language, the feeds and the calendars (``/disputes/{slug}/…``)."""
+    return ("/api/v1/", "/feeds/", "/disputes/", *(f"/{code}/" for code, _ in settings.LANGUAGES))
 
 
 def cache_key(request, version: str) -> str:
