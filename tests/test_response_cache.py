@@ -44,9 +44,12 @@ def read(client, url, **headers):
     return response, len(queries)
 
 
-@pytest.mark.parametrize("url", [EVENTS, "/api/v1/measures/?in_force_on=2025-04-01", "/en/disputes/canada-china/",
-                                 "/fr/measures/", "/api/v1/disputes/canada-china/timeline/", "/feeds/events/",
-                                 "/disputes/canada-china/feed/", "/disputes/canada-china/calendar.ics"])  # fmt: skip
+SHARED = [EVENTS, "/api/v1/measures/?in_force_on=2025-04-01", "/en/disputes/canada-china/", "/fr/measures/",
+          "/api/v1/disputes/canada-china/timeline/", "/feeds/events/", "/disputes/canada-china/feed/",
+          "/disputes/canada-china/calendar.ics", "/actors/china/feed/"]  # fmt: skip
+
+
+@pytest.mark.parametrize("url", SHARED)
 def test_a_repeated_anonymous_read_is_answered_without_the_database(client, canada_china, url):
     first, first_queries = read(client, url)
     again, again_queries = read(client, url)

@@ -29,8 +29,8 @@ MAX_KEPT_BYTES = 2_000_000
 
 
 def shared_prefixes() -> tuple[str, ...]:
-    """The API, the pages of every language, the feeds and the calendars (``/disputes/{slug}/…``)."""
-    return ("/api/v1/", "/feeds/", "/disputes/", *(f"/{code}/" for code, _ in settings.LANGUAGES))
+    """The API, the pages of every language, the feeds and calendars (also under /disputes/ and /actors/)."""
+    return ("/api/v1/", "/feeds/", "/disputes/", "/actors/", *(f"/{code}/" for code, _ in settings.LANGUAGES))
 
 
 def cache_key(request, version: str) -> str:
