@@ -187,3 +187,21 @@ def test_the_history_is_in_the_openapi_schema():
         assert "PaginatedRevisionList" in str(operation["responses"]["200"])
     revision = schema["components"]["schemas"]["Revision"]["properties"]
     assert {"number", "when", "kind", "editor", "html_url", "changes"} <= set(revision)
+
+
+def test_a_suspension_from_the_admin_is_one_revision_with_the_new_periods(admin_client, anonymous, time_machine, oil):
+    """The suspension only rewrites rate periods (and the status they imply): still one revision."""
+    before = history(anonymous, "measures", oil.pk)["count"]
+    time_machine.move_to(timezone.now() + dt.timedelta(hours=1))
+    response = admin_client.post(
+        reverse("admin:tariffs_measure_changelist"),
+        {"action": "suspend_for_a_window", "_selected_action": [oil.pk], "apply": "Suspend",
+         "from_date": "2026-03-01", "until": "2026-12-31"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    found = history(anonymous, "measures", oil.pk)
+    assert found["count"] == before + 1
+    periods = change(found["results"][-1], "rate_periods")
+    assert [(p["valid_from"], p["state"]) for p in periods["new"]] == [
+        ("2025-03-20", "in_force"), ("2026-03-01", "suspended"), ("2027-01-01", "in_force"),
+    ]  # fmt: skip
