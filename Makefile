@@ -15,7 +15,7 @@ help:
 	@echo "make lint   ruff check and format check"
 	@echo "make stack  gunicorn + Celery worker + beat against local PostgreSQL and Redis (no Docker)"
 	@echo "make backup / make restore FILE=…   pg_dump / pg_restore of DATABASE_URL"
-	@echo "make vendor re-vendor the front-end libraries (vis-timeline, Chart.js, axe-core) into static/vendor/"
+	@echo "make vendor re-vendor the front-end libraries (vis-timeline, Chart.js, axe-core, TimelineJS) into static/vendor/"
 	@echo "make bench  benchmarks against PostgreSQL: timeline refresh (1k/10k/100k events), API vs raw SQL"
 
 check-python:

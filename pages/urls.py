@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import embed, views
 
 app_name = "pages"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("disputes/<slug:slug>/", views.dispute_detail, name="dispute-detail"),
+    path("disputes/<slug:slug>/embed/", embed.timeline_embed, name="dispute-embed"),
     path("measures/", views.measure_list, name="measure-list"),
     path("measures/<int:pk>/", views.measure_detail, name="measure-detail"),
     path("events/<int:pk>/", views.event_detail, name="event-detail"),

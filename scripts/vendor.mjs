@@ -17,7 +17,7 @@ const modules = join(root, "node_modules");
 const outRoot = join(root, "static", "vendor");
 
 // package -> files to copy. `from` is relative to the package folder, `to` to
-// static/vendor/<package>/. `bundled` lists packages compiled into the
+// static/vendor/<dir>/ (`dir` defaults to the package name). `bundled` lists packages compiled into the
 // distributed file whose licence texts are kept too (taken from the copies npm
 // installed as peer/regular dependencies).
 const PLAN = [
@@ -57,6 +57,29 @@ const PLAN = [
     files: [["axe.min.js", "axe.min.js"]],
     licences: ["LICENSE", "LICENSE-3RD-PARTY.txt"],
     bundled: [],
+  },
+  {
+    // TimelineJS3 for the embeddable timeline (/<lang>/disputes/<slug>/embed/). Its stylesheet
+    // loads the icon font from css/icons/ (relative URLs, so every file it names is copied); the
+    // page points `language` at our copy of the French strings and loads no web font, so nothing
+    // comes from Knight Lab's CDN. English is built into timeline.js.
+    name: "@knight-lab/timelinejs",
+    dir: "timelinejs",
+    files: [
+      ["dist/js/timeline.js", "js/timeline.js"],
+      ["dist/js/timeline.js.map", "js/timeline.js.map"],
+      ["dist/js/timeline.js.LICENSE.txt", "js/timeline.js.LICENSE.txt"],
+      ["dist/js/locale/fr.json", "js/locale/fr.json"],
+      ["dist/css/timeline.css", "css/timeline.css"],
+      ["dist/css/timeline.css.map", "css/timeline.css.map"],
+      ["dist/css/icons/tl-icons.eot", "css/icons/tl-icons.eot"],
+      ["dist/css/icons/tl-icons.svg", "css/icons/tl-icons.svg"],
+      ["dist/css/icons/tl-icons.ttf", "css/icons/tl-icons.ttf"],
+      ["dist/css/icons/tl-icons.woff", "css/icons/tl-icons.woff"],
+      ["dist/css/icons/tl-icons.woff2", "css/icons/tl-icons.woff2"],
+    ],
+    licences: ["LICENSE"],
+    bundled: ["dompurify", "wicg-inert"],
   },
 ];
 
@@ -101,11 +124,12 @@ for (const entry of PLAN) {
   if (pins[entry.name] !== meta.version) {
     fail(`${entry.name}: package.json pins ${pins[entry.name]} but ${meta.version} is installed; run \`npm ci\`.`);
   }
-  const out = join(outRoot, entry.name);
+  const outDir = entry.dir || entry.name;
+  const out = join(outRoot, outDir);
   for (const [from, to] of entry.files) copy(join(dir, from), join(out, to));
   for (const licence of entry.licences) copy(join(dir, licence), join(out, licence));
   lines.push(`${entry.name}@${meta.version}  licence: ${meta.license}`);
-  for (const [, to] of entry.files) lines.push(`  ${entry.name}/${to}`);
+  for (const [, to] of entry.files) lines.push(`  ${outDir}/${to}`);
 
   for (const dep of entry.bundled) {
     const depDir = pkgDir(dep);

@@ -3,9 +3,13 @@
 from django.shortcuts import get_object_or_404
 from rest_framework import generics
 from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
+from disputes.api.rendering import FastJSONRenderer
 from disputes.api.viewsets import ConditionalGetMixin
 from disputes.models import Dispute
+from timelines import timelinejs
 from timelines.filters import TimelineFilter
 from timelines.models import DisputeSummary, RefreshState, TimelineEntry
 
@@ -33,13 +37,32 @@ class DisputeReadModelMixin(ConditionalGetMixin):
         return self.conditional(request, lambda: super(DisputeReadModelMixin, self).get(request, *args, **kwargs))
 
 
+class TimelineJSRenderer(FastJSONRenderer):
+    """``?format=timelinejs``: JSON in Knight Lab's TimelineJS3 format (built by timelines.timelinejs)."""
+
+    format = "timelinejs"
+
+
 class DisputeTimelineView(DisputeReadModelMixin, generics.ListAPIView):
-    """Every event, measure milestone and case step of a dispute, in date order."""
+    """Every event, measure milestone and case step of a dispute, in date order.
+
+    With `?format=timelinejs` the answer is one Knight Lab TimelineJS3 document (title slide, one
+    slide per entry, eras for the escalation phases) holding the whole filtered timeline, without
+    pagination: newsrooms can hand it to TimelineJS as is.
+    """
 
     serializer_class = TimelineEntrySerializer
     filterset_class = TimelineFilter
+    renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, TimelineJSRenderer]
 
     queryset = TimelineEntry.objects.none()
+
+    def list(self, request, *args, **kwargs):
+        if request.accepted_renderer.format == TimelineJSRenderer.format:
+            entries = self.filter_queryset(self.get_queryset())
+            document = timelinejs.dispute_document(self.get_dispute(), entries, absolute_url=request.build_absolute_uri)
+            return Response(document)
+        return super().list(request, *args, **kwargs)
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation
