@@ -263,7 +263,8 @@ def _slide(entry, group: str, absolute_url: Callable[[str], str]) -> dict:
 
 def _era(phase: Phase, start: dt.date, end: dt.date, names: dict[str, str]) -> dict:
     total = sum(count for _side, count in phase.measures)
-    per_side = ", ".join(f"{names.get(side) or _('other')} {count}" for side, count in phase.measures)
+    other = _("other")  # outside the f-string, where makemessages can see it
+    per_side = ", ".join(f"{names.get(side) or other} {count}" for side, count in phase.measures)
     headline = ngettext(
         "Phase %(number)d: %(count)d measure (%(sides)s)",
         "Phase %(number)d: %(count)d measures (%(sides)s)",
