@@ -1,10 +1,12 @@
 """Anonymous answers are kept in the shared Redis cache and never outlive the data they show."""
 
 import datetime as dt
+import io
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -107,6 +109,14 @@ def test_answers_vary_on_format_language_and_htmx_target(client, canada_china):
     full = read(client, "/en/disputes/canada-china/")[0].content
     partial = read(client, "/en/disputes/canada-china/", hx_request="true", hx_target="timeline")[0].content
     assert b"<html" in full and b"<html" not in partial
+
+
+def test_bump_data_version_makes_kept_answers_stale_after_a_write_that_bypassed_the_orm(client, canada_china):
+    read(client, EVENTS)
+    Event.objects.filter(dispute=canada_china, reference="F069").update(title="Restored from a dump")  # no history
+    assert "Restored from a dump" not in read(client, EVENTS)[0].content.decode()
+    call_command("bump_data_version", stdout=io.StringIO())
+    assert "Restored from a dump" in read(client, EVENTS)[0].content.decode()
 
 
 def test_an_answer_over_the_size_limit_is_not_kept(client, canada_china, monkeypatch):
