@@ -13,6 +13,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from disputes.api.throttling import AnonReadThrottle
 from disputes.models import Event
 from tariffs.models import Measure
 from timelines.services import refresh_dispute
@@ -33,7 +34,6 @@ def shared_cache(settings):
     }
     settings.DJANGO_REDIS_IGNORE_EXCEPTIONS = True
     settings.RESPONSE_CACHE_SECONDS = 60
-    settings.API_ANON_READ_RATE = "100000/minute"
     cache.clear()
     yield
     cache.clear()
@@ -94,6 +94,13 @@ def test_editors_always_get_a_fresh_answer(client, admin_client, canada_china, d
     assert read(admin_client, EVENTS)[1] > 0  # a session
     token = Token.objects.create(user=django_user_model.objects.create_user("reader", password="x" * 12))
     assert read(client, EVENTS, authorization=f"Token {token.key}")[1] > 0
+
+
+def test_kept_api_answers_still_count_against_the_anonymous_read_rate(client, canada_china, monkeypatch):
+    monkeypatch.setattr(AnonReadThrottle, "THROTTLE_RATES", {"anon_read": "3/minute"})
+    answers = [client.get(EVENTS) for _ in range(4)]  # the first builds the answer, the next two are kept ones
+    assert [a.status_code for a in answers] == [200, 200, 200, 429]
+    assert int(answers[-1]["Retry-After"]) > 0 and answers[-1].json()["errors"][0]["code"] == "throttled"
 
 
 def test_a_kept_answer_still_honours_if_none_match(client, canada_china):

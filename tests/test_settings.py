@@ -43,9 +43,19 @@ def test_database_and_broker_urls_switch_to_postgresql_and_redis():
         ({"CELERY_BROKER_URL": "amqp://guest@localhost//"}, "CELERY_BROKER_URL must be a redis://"),
         ({"DJANGO_DEBUG": "perhaps"}, "perhaps"),
         ({"DJANGO_DEBUG": "false"}, "DJANGO_SECRET_KEY must be set"),
+        ({"API_ANON_READ_RATE": "lots"}, "API_ANON_READ_RATE must be a rate such as 300/minute"),
+        ({"API_WRITE_RATE": "0/minute"}, "API_WRITE_RATE must be a rate"),
     ],
 )
 def test_malformed_values_stop_the_app_at_start_up(env, complaint):
     result = run_settings(env, "'started'")
     assert result.returncode != 0
     assert complaint in result.stderr
+
+
+def test_throttle_rates_come_from_the_environment_and_off_turns_a_throttle_off():
+    result = run_settings(
+        {"API_ANON_READ_RATE": "off", "API_WRITE_RATE": "10/hour"}, "settings.REST_FRAMEWORK['DEFAULT_THROTTLE_RATES']"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "{'anon_read': None, 'write': '10/hour'}"

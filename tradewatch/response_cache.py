@@ -22,15 +22,17 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
 
 from disputes import data_version
+from disputes.api.throttling import anonymous_read_allowed
 
 VARY_ON = ("HTTP_ACCEPT", "HTTP_ACCEPT_LANGUAGE", "HTTP_ORIGIN", "HTTP_HX_REQUEST", "HTTP_HX_TARGET")
+API = "/api/v1/"
 PRIVATE = ("private", "no-store", "no-cache")
 MAX_KEPT_BYTES = 2_000_000
 
 
 def shared_prefixes() -> tuple[str, ...]:
     """The API, the pages of every language, the feeds and calendars (also under /disputes/ and /actors/)."""
-    return ("/api/v1/", "/feeds/", "/disputes/", "/actors/", *(f"/{code}/" for code, _ in settings.LANGUAGES))
+    return (API, "/feeds/", "/disputes/", "/actors/", *(f"/{code}/" for code, _ in settings.LANGUAGES))
 
 
 def cache_key(request, version: str) -> str:
@@ -76,7 +78,7 @@ class ResponseCacheMiddleware:
             return self.get_response(request)
         key = cache_key(request, version)
         kept = cache.get(key)
-        if kept is not None:
+        if kept is not None and (not request.path.startswith(API) or anonymous_read_allowed(request)):
             return self.replay(request, *kept)
         response = self.get_response(request)
         if is_keepable(response):

@@ -5,6 +5,7 @@ run in-process. ``DATABASE_URL`` and ``CELERY_BROKER_URL`` switch to PostgreSQL 
 Malformed values fail at start-up rather than at the first request.
 """
 
+import re
 from pathlib import Path
 
 import environ
@@ -28,6 +29,16 @@ def env_bool(name: str, default: bool) -> bool:
     if raw in ("0", "false", "no", "off"):
         return False
     raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}.")
+
+
+def env_rate(name: str, default: str) -> str | None:
+    """A throttle rate such as ``300/minute``; ``off`` turns the throttle off (None)."""
+    raw = env.str(name, default=default).strip().lower()
+    if raw == "off":
+        return None
+    if not re.fullmatch(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", raw):
+        raise ImproperlyConfigured(f"{name} must be a rate such as 300/minute, or off; not {raw!r}.")
+    return raw
 
 
 DEBUG = env_bool("DJANGO_DEBUG", default=True)
@@ -184,8 +195,8 @@ REST_FRAMEWORK = {
         "disputes.api.throttling.WriteThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
-        "anon_read": env.str("API_ANON_READ_RATE", default="300/minute"),
-        "write": env.str("API_WRITE_RATE", default="120/minute"),
+        "anon_read": env_rate("API_ANON_READ_RATE", default="300/minute"),
+        "write": env_rate("API_WRITE_RATE", default="120/minute"),
     },
     "DEFAULT_SCHEMA_CLASS": "drf_standardized_errors.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",

@@ -1,5 +1,8 @@
 """Throttles: anonymous reads and all writes, with rates from settings (DEFAULT_THROTTLE_RATES)."""
 
+from types import SimpleNamespace
+
+from django.contrib.auth.models import AnonymousUser
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
@@ -20,3 +23,12 @@ class WriteThrottle(UserRateThrottle):
         if request.method in SAFE_METHODS:
             return True
         return super().allow_request(request, view)
+
+
+def anonymous_read_allowed(request) -> bool:
+    """Counts an anonymous read answered outside the API views (from the shared response cache).
+
+    True: counted, within the rate. False: over the rate and not counted; the view then answers 429.
+    """
+    anonymous = SimpleNamespace(user=AnonymousUser(), META=request.META, headers=request.headers, method=request.method)
+    return AnonReadThrottle().allow_request(anonymous, view=None)
