@@ -4,12 +4,12 @@ errors or serious accessibility violations."""
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 
+from .accessibility import serious_violations
+
 pytestmark = pytest.mark.django_db(transaction=True)
-AXE = Path(__file__).resolve().parents[2] / "static" / "vendor" / "axe-core" / "axe.min.js"
 
 
 def open_page(page, url):
@@ -89,12 +89,6 @@ def test_no_serious_accessibility_violations(site, browser, path):
     context = browser.new_context(bypass_csp=True)
     page = context.new_page()
     open_page(page, f"{site}{path}")
-    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    serious = [
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
+    serious = serious_violations(page)
     context.close()
     assert serious == []

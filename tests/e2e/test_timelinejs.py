@@ -5,14 +5,14 @@ from this origin and no console error or Content-Security-Policy violation."""
 import html
 import json
 import re
-from pathlib import Path
 
 import pytest
 
 from timelines.models import TimelineEntry
 
+from .accessibility import serious_violations
+
 pytestmark = pytest.mark.django_db(transaction=True)
-AXE = Path(__file__).resolve().parents[2] / "static" / "vendor" / "axe-core" / "axe.min.js"
 
 
 def open_embed(page, url):
@@ -97,15 +97,8 @@ def test_no_serious_accessibility_violations_of_our_own(site, browser):
     page = context.new_page()
     page.goto(f"{site}/en/disputes/canada-china/embed/")
     page.wait_for_selector("#timelinejs[data-ready=true]", timeout=30_000)
-    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
     # TimelineJS's own "next slide" button is labelled "Next" while it shows the next headline
     # (label-content-name-mismatch): a library choice we leave as is.
-    options = "{resultTypes: ['violations'], rules: {'label-content-name-mismatch': {enabled: false}}}"
-    result = page.evaluate(f"async () => await axe.run(document, {options})")
-    serious = [
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
+    serious = serious_violations(page, disabled_rules=("label-content-name-mismatch",))
     context.close()
     assert serious == []
