@@ -2,8 +2,8 @@
 
 Every write to a recorded model writes a history row; each history row changes the token (at once
 and again on commit, so a response built from uncommitted rows is never kept under the new token).
-The timeline refresh changes it after rebuilding the read models. The API response cache keys its
-entries by this token, so a change makes every cached answer unreachable at once.
+The timeline refresh changes it after rebuilding the read models. The response cache (tradewatch/response_cache.py)
+keys its entries by this token, so a change makes every cached answer unreachable at once.
 
 ``current()`` is None when the cache cannot be reached: callers then build answers afresh.
 """
@@ -11,7 +11,8 @@ entries by this token, so a change makes every cached answer unreachable at once
 import uuid
 
 from django.core.cache import cache
-from django.db import transaction
+
+from .transactions import on_commit_once
 
 KEY = "tradewatch:data-version"
 
@@ -31,11 +32,7 @@ def _new_version() -> None:
 def bump() -> None:
     """Mark the data as changed, now and once more when the current transaction commits."""
     _new_version()
-    conn = transaction.get_connection()
-    # One callback per transaction, however many rows it touches.
-    if conn.in_atomic_block and any(callback is _new_version for _, callback, _ in conn.run_on_commit):
-        return
-    transaction.on_commit(_new_version)
+    on_commit_once(KEY, _new_version)
 
 
 def bump_on_history(**kwargs) -> None:

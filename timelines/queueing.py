@@ -9,13 +9,13 @@ is down the error is logged, and the requests wait for the next edit or the nigh
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import logging
 from collections.abc import Iterable
 
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+
+from disputes.transactions import on_commit_once
 
 from .models import RefreshRequest, RefreshState
 
@@ -35,17 +35,8 @@ def request_refresh(targets: Iterable[tuple[int, str, int]]) -> None:
         ignore_conflicts=True,
     )
     for dispute_id in sorted({d for d, _, _ in targets}):
-        _enqueue_on_commit(dispute_id)
-
-
-def _enqueue_on_commit(dispute_id: int) -> None:
-    conn = transaction.get_connection()
-    # One callback per dispute per transaction, however many rows the transaction touches.
-    if conn.in_atomic_block and any(getattr(f, "dispute_id", None) == dispute_id for _, f, _ in conn.run_on_commit):
-        return
-    callback = functools.partial(enqueue_refresh, dispute_id)
-    callback.dispute_id = dispute_id
-    transaction.on_commit(callback)
+        # One refresh per dispute per transaction, however many rows the transaction touches.
+        on_commit_once(("refresh", dispute_id), enqueue_refresh, dispute_id)
 
 
 def enqueue_refresh(dispute_id: int) -> bool:

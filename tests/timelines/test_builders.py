@@ -148,7 +148,7 @@ def test_many_edits_in_one_transaction_queue_one_refresh(canada_china, django_ca
         for event in Event.objects.filter(dispute=canada_china):
             event.outcome = "edited"
             event.save()
-    refreshes = [c for c in callbacks if getattr(c, "dispute_id", None) == canada_china.pk]
+    refreshes = [c for c in callbacks if getattr(c, "once_key", None) == ("refresh", canada_china.pk)]
     assert len(refreshes) == 1
     assert len(callbacks) == 2  # the refresh, and the one change of the data version (disputes/data_version.py)
     edited = Event.objects.filter(dispute=canada_china).count()
