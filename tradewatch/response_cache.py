@@ -4,8 +4,8 @@ Public reads are the same for every anonymous reader until the data changes, so 
 kept in the shared cache (Redis) and served from there without touching the database. Each key
 holds the data version (``disputes.data_version``), today's date (what is "in force" depends on
 it) and everything an answer varies on: path and query, ``Accept``, ``Accept-Language``, the
-language cookie, ``Origin``, ``HX-Request`` and ``HX-Target``. Editors (a session or a token) always get a fresh
-answer; so does everyone when the cache cannot be reached.
+language cookie, ``Origin``, ``HX-Request`` and ``HX-Target``. Editors (a session or a token)
+always get a fresh answer; so does everyone when the cache cannot be reached.
 
 Only complete 200 answers of at most ``MAX_KEPT_BYTES`` that set no cookie and allow shared caching
 are kept, for ``RESPONSE_CACHE_SECONDS`` at most (the cache's Redis evicts least-recently-used keys
@@ -45,10 +45,10 @@ def cache_key(request, version: str) -> str:
     return f"tradewatch:response:{version}:{timezone.localdate().isoformat()}:{digest}"
 
 
-def is_shared_read(request) -> bool:
+def is_shared_read(request, prefixes: tuple[str, ...]) -> bool:
     return (
         request.method == "GET"
-        and request.path.startswith(shared_prefixes())
+        and request.path.startswith(prefixes)
         and "HTTP_AUTHORIZATION" not in request.META
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
     )
@@ -68,10 +68,11 @@ def is_keepable(response) -> bool:
 class ResponseCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
+        self.prefixes = shared_prefixes()
 
     def __call__(self, request):
         seconds = settings.RESPONSE_CACHE_SECONDS
-        if not seconds or not is_shared_read(request):
+        if not seconds or not is_shared_read(request, self.prefixes):
             return self.get_response(request)
         version = data_version.current()
         if version is None:  # the cache is unreachable
