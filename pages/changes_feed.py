@@ -26,6 +26,8 @@ from disputes.models import Event
 from tariffs.history import MEASURE_REVISIONS
 from tariffs.models import Measure
 
+from .timeline_widget import record_url
+
 #: How many revisions the feed carries.
 CHANGES_LENGTH = 50
 RECORDS: tuple[tuple[type, HistorySpec], ...] = ((Event, EVENT_REVISIONS), (Measure, MEASURE_REVISIONS))
@@ -114,8 +116,7 @@ class ChangesFeed(Feed):
         return format_html("<p>{} {}</p><ul>{}</ul>", _("Changed:"), names, changes)
 
     def item_link(self, item: RecordRevision):
-        name = "pages:event-detail" if item.model is Event else "pages:measure-detail"
-        return f"{reverse(name, args=[item.pk])}?as_of_revision={item.revision.number}"
+        return f"{record_url(item.model._meta.model_name, item.pk)}?as_of_revision={item.revision.number}"
 
     def item_pubdate(self, item: RecordRevision):
         return item.when

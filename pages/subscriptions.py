@@ -12,7 +12,6 @@ import datetime as dt
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import JsonResponse
-from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -23,13 +22,8 @@ from timelines.filters import TimelineFilter
 from timelines.models import TimelineEntry
 
 from .selectors import EVENT_CITATIONS, PARTICIPANTS
+from .timeline_widget import record_url
 from .views import given
-
-RECORD_PAGES = {
-    RecordType.EVENT: "pages:event-detail",
-    RecordType.MEASURE: "pages:measure-detail",
-    RecordType.CASE: "pages:case-detail",
-}
 
 
 class InvalidFilters(Exception):
@@ -83,7 +77,7 @@ def timeline(dispute: Dispute, params, limit: int, *, effective_dates_only: bool
 
 def record_path(entry: TimelineEntry) -> str:
     """The page of the record behind a timeline entry, in the active language."""
-    return reverse(RECORD_PAGES[entry.record_type], args=[entry.record_id])
+    return record_url(entry.record_type, entry.record_id)
 
 
 def when(day: dt.date, precision: str = "day", end_date: dt.date | None = None) -> str:

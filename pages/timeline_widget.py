@@ -32,7 +32,7 @@ def widget_data(entries, periods, sides, *, today: dt.date, group_by: str = "sid
                 "type": "point",
                 "group": entry.side or "other",
                 "className": f"kind-{entry.kind} side-{entry.side or 'other'}",
-                "url": _record_url(entry.record_type, entry.record_id),
+                "url": record_url(entry.record_type, entry.record_id),
                 "kind": entry.kind,
                 "side": entry.side or "other",
             }
@@ -60,7 +60,7 @@ def widget_data(entries, periods, sides, *, today: dt.date, group_by: str = "sid
                 "type": "range",
                 "group": side,
                 "className": f"kind-measure side-{side} state-{state}",
-                "url": _record_url("measure", measure.pk),
+                "url": record_url("measure", measure.pk),
                 "kind": "measure_in_force" if state == "in_force" else "measure_suspended",
                 "side": side,
             }
@@ -76,5 +76,6 @@ def _last_day(period) -> str:
     return period.valid_to.isoformat() if period.valid_to else "…"
 
 
-def _record_url(record_type: str, pk: int) -> str:
+def record_url(record_type: str, pk: int) -> str:
+    """The page of a record ("event", "measure", "case", …) in the active language."""
     return reverse(f"pages:{record_type}-detail", args=[pk])
