@@ -45,6 +45,7 @@ def test_database_and_broker_urls_switch_to_postgresql_and_redis():
         ({"DJANGO_DEBUG": "false"}, "DJANGO_SECRET_KEY must be set"),
         ({"API_ANON_READ_RATE": "lots"}, "API_ANON_READ_RATE must be a rate such as 300/minute"),
         ({"API_WRITE_RATE": "0/minute"}, "API_WRITE_RATE must be a rate"),
+        ({"TRUSTED_PROXY_COUNT": "-1"}, "TRUSTED_PROXY_COUNT must be 0"),
     ],
 )
 def test_malformed_values_stop_the_app_at_start_up(env, complaint):

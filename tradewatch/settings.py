@@ -169,6 +169,12 @@ WHITENOISE_AUTOREFRESH = DEBUG
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Proxies in front of the app that append the client's address to X-Forwarded-For (0: none, the
+# connection's address is the client). Throttles and the login lockout count on that address
+# (disputes/client_address.py); a header the client wrote is never trusted.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 (no proxy) or the number of proxies in front of the app.")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
@@ -194,6 +200,7 @@ REST_FRAMEWORK = {
         "disputes.api.throttling.AnonReadThrottle",
         "disputes.api.throttling.WriteThrottle",
     ],
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,  # our throttles use disputes.client_address; any other agrees
     "DEFAULT_THROTTLE_RATES": {
         "anon_read": env_rate("API_ANON_READ_RATE", default="300/minute"),
         "write": env_rate("API_WRITE_RATE", default="120/minute"),

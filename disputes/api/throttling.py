@@ -1,4 +1,8 @@
-"""Throttles: anonymous reads and all writes, with rates from settings (DEFAULT_THROTTLE_RATES)."""
+"""Throttles: anonymous reads and all writes, with rates from settings (DEFAULT_THROTTLE_RATES).
+
+Readers are told apart by ``disputes.client_address`` (the address our own proxies report, never a
+header the client wrote), the same address the login lockout counts on.
+"""
 
 from types import SimpleNamespace
 
@@ -6,8 +10,15 @@ from django.contrib.auth.models import AnonymousUser
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
+from disputes.client_address import client_address
 
-class AnonReadThrottle(AnonRateThrottle):
+
+class ClientAddressMixin:
+    def get_ident(self, request):
+        return client_address(request)
+
+
+class AnonReadThrottle(ClientAddressMixin, AnonRateThrottle):
     scope = "anon_read"
 
     def allow_request(self, request, view):
@@ -16,7 +27,7 @@ class AnonReadThrottle(AnonRateThrottle):
         return super().allow_request(request, view)
 
 
-class WriteThrottle(UserRateThrottle):
+class WriteThrottle(ClientAddressMixin, UserRateThrottle):
     scope = "write"
 
     def allow_request(self, request, view):
