@@ -55,8 +55,11 @@ class ModelCleanMixin:
     def validate(self, attrs):
         model = self.Meta.model
         current = {f.name: getattr(self.instance, f.name) for f in model._meta.concrete_fields} if self.instance else {}
+        candidate = model(**{**current, **attrs})
+        # An update checks uniqueness against the other rows, not against the record itself.
+        candidate._state.adding = self.instance is None
         try:
-            model(**{**current, **attrs}).full_clean(**self.clean_options)
+            candidate.full_clean(**self.clean_options)
         except DjangoValidationError as error:
             detail = error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
             for field, name in self.error_names.items():
