@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import os
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -21,6 +22,8 @@ from timelines.services import refresh_dispute
 pytestmark = [pytest.mark.redis, pytest.mark.django_db]
 
 EVENTS = "/api/v1/events/?limit=500"
+# The cache's Redis database, beside the broker's (TRADEWATCH_TEST_CACHE_DB lets parallel runs use their own).
+CACHE_DB = os.environ.get("TRADEWATCH_TEST_CACHE_DB", "5")
 
 
 @pytest.fixture(autouse=True)
@@ -28,7 +31,7 @@ def shared_cache(settings):
     settings.CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": settings.CELERY_BROKER_URL.rsplit("/", 1)[0] + "/5",
+            "LOCATION": settings.CELERY_BROKER_URL.rsplit("/", 1)[0] + f"/{CACHE_DB}",
             "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
         }
     }
@@ -150,3 +153,31 @@ def test_an_unreachable_cache_serves_fresh_answers(client, canada_china, setting
     first, first_queries = read(client, EVENTS)
     again, again_queries = read(client, EVENTS)
     assert first_queries > 0 and again_queries > 0 and again.content == first.content
+
+
+def kept_answers() -> list[str]:
+    return cache.keys("tradewatch:response:*")
+
+
+def test_an_answer_built_for_one_host_is_never_served_to_another_host_or_over_https(client, canada_china):
+    plain, _ = read(client, EVENTS)
+    assert b'"http://testserver/api/v1/events/' in plain.content  # absolute URLs name the host and scheme
+    other_host, queries = read(client, EVENTS, host="localhost")
+    assert queries > 0 and b"http://testserver/" not in other_host.content
+    assert b'"http://localhost/api/v1/events/' in other_host.content
+    with CaptureQueriesContext(connection) as over_https:
+        secure = client.get(EVENTS, secure=True)
+    assert len(over_https) > 0 and b"http://testserver/" not in secure.content
+    assert b'"https://testserver/api/v1/events/' in secure.content
+    assert read(client, EVENTS)[0].content == plain.content  # each is kept for its own host and scheme
+
+
+def test_a_disallowed_host_gets_400_and_nothing_is_kept_for_it(client, canada_china):
+    read(client, EVENTS)  # kept for an allowed host
+    kept = set(kept_answers())
+    response = client.get(EVENTS, headers={"host": "evil.example"})
+    assert response.status_code == 400
+    assert set(kept_answers()) == kept
+    cache.clear()
+    assert client.get("/en/disputes/canada-china/", headers={"host": "evil.example"}).status_code == 400
+    assert kept_answers() == []

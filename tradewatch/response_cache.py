@@ -3,9 +3,11 @@
 Public reads are the same for every anonymous reader until the data changes, so their answers are
 kept in the shared cache (Redis) and served from there without touching the database. Each key
 holds the data version (``disputes.data_version``), today's date (what is "in force" depends on
-it) and everything an answer varies on: path and query, ``Accept``, ``Accept-Language``, the
-language cookie, ``Origin``, ``HX-Request`` and ``HX-Target``. Editors (a session or a token)
-always get a fresh answer; so does everyone when the cache cannot be reached.
+it) and everything an answer varies on: scheme and host (answers carry absolute URLs), path and
+query, ``Accept``, ``Accept-Language``, the language cookie, ``Origin``, ``HX-Request`` and
+``HX-Target``. A host outside ``ALLOWED_HOSTS`` is refused (400) before the cache is consulted.
+Editors (a session or a token) always get a fresh answer; so does everyone when the cache cannot
+be reached.
 
 Only complete 200 answers of at most ``MAX_KEPT_BYTES`` that set no cookie and allow shared caching
 are kept, for ``RESPONSE_CACHE_SECONDS`` at most (the cache's Redis evicts least-recently-used keys
@@ -37,6 +39,8 @@ def shared_prefixes() -> tuple[str, ...]:
 
 def cache_key(request, version: str) -> str:
     parts = [
+        request.scheme,
+        request.get_host(),
         request.get_full_path(),
         *(request.META.get(name, "") for name in VARY_ON),
         request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, ""),
@@ -74,6 +78,8 @@ class ResponseCacheMiddleware:
         seconds = settings.RESPONSE_CACHE_SECONDS
         if not seconds or not is_shared_read(request, self.prefixes):
             return self.get_response(request)
+        # A host outside ALLOWED_HOSTS raises DisallowedHost here (400), before any lookup or store.
+        request.get_host()
         version = data_version.current()
         if version is None:  # the cache is unreachable
             return self.get_response(request)
