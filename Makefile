@@ -7,7 +7,7 @@ PORT ?= 8000
 DATASET ?= canada-china
 
 .DEFAULT_GOAL := help
-.PHONY: help run setup test lint format migrate load check-python clean bench vendor stack backup restore loadtest
+.PHONY: help run setup test lint format migrate load check-python clean bench vendor stack backup restore loadtest lock audit audit-db
 
 help:
 	@echo "make run    set up (venv, install, migrate, load $(DATASET)) and serve http://$(HOST):$(PORT)/"
@@ -17,21 +17,46 @@ help:
 	@echo "make backup / make restore FILE=…   pg_dump / pg_restore of DATABASE_URL"
 	@echo "make vendor re-vendor the front-end libraries (vis-timeline, Chart.js, axe-core, TimelineJS) into static/vendor/"
 	@echo "make bench  benchmarks against PostgreSQL: timeline refresh (1k/10k/100k events), API vs raw SQL"
+	@echo "make lock   re-pin requirements*.lock (with hashes) from the ranges in requirements*.txt"
+	@echo "make audit  known vulnerabilities of the locked packages (pip-audit, offline database) and bandit"
+	@echo "make audit-db  refresh the offline vulnerability database (needs the internet)"
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "TradeWatch needs Python 3.11 or newer (found %s)" % sys.version.split()[0])'
 
-$(VENV)/.runtime-installed: requirements.txt | check-python
+# Installs come from the hash-pinned locks only (--require-hashes, --no-deps: nothing unlisted, nothing altered).
+PIP_LOCKED := $(PY) -m pip install --quiet --require-hashes --no-deps
+
+$(VENV)/.runtime-installed: requirements.lock | check-python
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PIP_LOCKED) -r requirements.lock
 	touch $@
 
-$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | check-python
+$(VENV)/.dev-installed: requirements.lock requirements-dev.lock | check-python
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PIP_LOCKED) -r requirements-dev.lock
 	touch $@ $(VENV)/.runtime-installed
+
+# requirements*.txt hold the ranges we accept; the locks pin every package (dependencies included)
+# with the hashes of its files. The dev lock is constrained by the runtime lock, so both agree.
+PIP_COMPILE := $(PY) -m piptools compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links --no-emit-trusted-host --annotation-style=line
+lock: | check-python
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -c 'import piptools' 2>/dev/null || $(PY) -m pip install --quiet 'pip-tools>=7.4,<7.7'
+	$(PIP_COMPILE) $(LOCK_ARGS) -o requirements.lock requirements.txt
+	$(PIP_COMPILE) $(LOCK_ARGS) -c requirements.lock -o requirements-dev.lock requirements-dev.txt
+
+# Vulnerability audit that works offline: pip-audit asks a local OSV endpoint serving the database
+# in $(AUDIT_DB) (refreshed by `make audit-db` when online); bandit reads our code. Exit status 2
+# and a clear message when the database is missing or stale: "not checked" is never "no findings".
+AUDIT_DB ?= .audit/osv-pypi.zip
+AUDIT_MAX_AGE_DAYS ?= 7
+audit: $(VENV)/.dev-installed
+	$(PY) -m scripts.audit --db $(AUDIT_DB) --max-age-days $(AUDIT_MAX_AGE_DAYS) requirements-dev.lock
+
+audit-db: $(VENV)/.dev-installed
+	$(PY) -m scripts.audit --db $(AUDIT_DB) --refresh
 
 migrate: $(VENV)/.runtime-installed
 	$(PY) manage.py migrate --noinput
@@ -101,4 +126,4 @@ bench: $(VENV)/.dev-installed
 	$(PY) -m bench.bench_api $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .audit
