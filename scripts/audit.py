@@ -18,7 +18,7 @@ import argparse
 import datetime as dt
 import json
 import os
-import subprocess  # nosec B404: runs our own tools (pip-audit, bandit) with fixed arguments
+import subprocess  # nosec B404 (our own tools, fixed arguments)
 import sys
 import threading
 import urllib.request
@@ -138,7 +138,7 @@ def refresh(db: Path, url: str) -> int:
     db.parent.mkdir(parents=True, exist_ok=True)
     partial = db.with_suffix(".part")
     try:
-        with urllib.request.urlopen(url, timeout=60) as answer, partial.open("wb") as out:  # noqa: S310  # nosec B310: fixed https URL
+        with urllib.request.urlopen(url, timeout=60) as answer, partial.open("wb") as out:  # noqa: S310  # nosec B310
             while chunk := answer.read(1 << 20):
                 out.write(chunk)
         Advisories.from_zip(partial)  # refuse to replace a good database with a broken download
@@ -183,7 +183,7 @@ def check_vulnerabilities(lock: Path, db: Path, max_age_days: int) -> int:
                    "--disable-pip", "--vulnerability-service", "osv", "--progress-spinner", "off",
                    "--osv-url", f"http://127.0.0.1:{server.server_port}/v1/query", "--cache-dir",
                    str(db.parent / "http-cache"), "--desc", "on"]  # fmt: skip
-        result = subprocess.run(command, check=False)  # noqa: S603  # nosec B603: fixed argument list
+        result = subprocess.run(command, check=False)  # noqa: S603  # nosec B603
     finally:
         server.shutdown()
     if result.returncode == 0:
@@ -203,7 +203,7 @@ def code_paths() -> list[str]:
 def check_code() -> int:
     print(f"audit: bandit over {', '.join(code_paths())}")
     command = [sys.executable, "-m", "bandit", "--quiet", "--recursive", "--exclude", "*/migrations/*", *code_paths()]
-    result = subprocess.run(command, cwd=ROOT, check=False)  # noqa: S603  # nosec B603: fixed argument list
+    result = subprocess.run(command, cwd=ROOT, check=False)  # noqa: S603  # nosec B603
     return CLEAN if result.returncode == 0 else FOUND
 
 
