@@ -18,7 +18,7 @@ import argparse
 import datetime as dt
 import json
 import os
-import subprocess  # nosec B404 (our own tools, fixed arguments)
+import subprocess  # nosec B404
 import sys
 import threading
 import urllib.request
