@@ -1,6 +1,5 @@
 """The analysts' pages. Views are thin: selectors read, templates show."""
 
-import json
 import re
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -21,6 +20,7 @@ from timelines.filters import KIND_CHOICES, TimelineFilter
 from timelines.models import TimelineEntry
 
 from . import selectors
+from .forms import TimelineViewForm
 from .timeline_widget import widget_data
 
 
@@ -42,20 +42,23 @@ def dispute_detail(request, slug):
     today = timezone.localdate()
     sides = dispute_sides(dispute)
     filters = TimelineFilter(given(request.GET), queryset=TimelineEntry.objects.filter(dispute=dispute))
+    view = TimelineViewForm(request.GET)
     entries = list(filters.qs) if filters.is_valid() else []
     measure_ids = {e.record_id for e in entries if e.record_type == "measure"}
     data = widget_data(entries, selectors.rate_periods_of(dispute, measure_ids), sides, today=today,
-                       group_by=request.GET.get("group_by", "side"))  # fmt: skip
+                       group_by=view.lanes())  # fmt: skip
     summary = selectors.dispute_summary(dispute)
+    # Data for the page's scripts goes through json_script in the templates, never as markup.
     context = {
         "dispute": dispute,
         "sides": sides,
         "summary": summary,
         "filters": filters,
+        "view": view,
         "entries": entries,
-        "timeline_json": json.dumps({k: v for k, v in data.items() if k != "names"}),
-        "kind_labels_json": json.dumps({code: str(label) for code, label in KIND_CHOICES}),
-        "series_json": json.dumps(_series(summary, sides)),
+        "timeline_data": {k: v for k, v in data.items() if k != "names"},
+        "kind_labels": {code: str(label) for code, label in KIND_CHOICES},
+        "series": _series(summary, sides),
         "links": selectors.retaliation_chain(dispute),
         "cases": selectors.cases_with_steps(dispute),
         "actors": Actor.objects.filter(participations__event__dispute=dispute).distinct().order_by("name"),

@@ -5,9 +5,9 @@ The document follows TimelineJS3's JSON format (https://timeline.knightlab.com/d
 - ``title``: a slide for the dispute (title, summary, link to its page);
 - ``events``: one slide per timeline entry, ``unique_id`` being the entry's stable ``key``.
   ``start_date``/``end_date`` are date parts honouring the entry's precision (a month-precision
-  entry has no ``day``); ``group`` is the name of the entry's side (entries of both sides or of
-  neither share one group); ``text`` carries the HTML-escaped headline and text, the cited sources
-  as links and a link to the record's page;
+  entry has no ``day``); ``group`` is the name of the entry's side, HTML-escaped twice (entries of
+  both sides or of neither share one group); ``text`` carries the HTML-escaped headline and text,
+  the cited sources as links and a link to the record's page;
 - ``media``: the first cited source. TimelineJS3 picks a media type by matching ``media.url``
   against patterns, and a plain web page address falls through to its image type (the page would be
   loaded as an ``<img>``; a ``.pdf`` address would be framed). So ``media.url`` is a
@@ -252,7 +252,9 @@ def _slide(entry, group: str, absolute_url: Callable[[str], str]) -> dict:
         "unique_id": entry.key,
         "start_date": date_parts(entry.date, entry.date_precision),
         "text": {"headline": escape(entry.title), "text": "".join(paragraphs)},
-        "group": group,
+        # TimelineJS strips the tags of a group name by decoding it as HTML, then writes what is left
+        # into the page as HTML: escaped twice, the name survives both as the text it is.
+        "group": escape(escape(group)),
     }
     if entry.end_date and entry.end_date != entry.date:
         slide["end_date"] = date_parts(entry.end_date, entry.date_precision)

@@ -178,11 +178,14 @@
     return out;
   }
 
+  // The lane labels by kind: <script type="application/json" id="timeline-kind-labels"> (json_script),
+  // else the select's data-kind-labels attribute.
   function kindLabelsOf(select) {
     var labels = Object.create(null);
     var order = [];
-    if (!select) return { labels: labels, order: order };
-    var raw = readJson(select.getAttribute("data-kind-labels") || "null", null);
+    var source = document.getElementById("timeline-kind-labels");
+    var text = source ? source.textContent : select && select.getAttribute("data-kind-labels");
+    var raw = readJson(text || "null", null);
     if (Array.isArray(raw)) {
       raw.forEach(function (entry) {
         if (Array.isArray(entry) && entry.length >= 2) {

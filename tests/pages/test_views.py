@@ -31,7 +31,7 @@ def page(client, url, **params):
 
 def timeline_items(html):
     return json.loads(
-        re.search(r'<script type="application/json" id="timeline-data">(.*?)</script>', html, re.S).group(1)
+        re.search(r'<script id="timeline-data" type="application/json">(.*?)</script>', html, re.S).group(1)
     )
 
 
