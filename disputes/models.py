@@ -21,6 +21,7 @@ from .choices import (
     PartyRole,
     SourceKind,
 )
+from .dates import in_range, validate_date_in_range
 from .querysets import ActorQuerySet, EventQuerySet
 
 iso_alpha2 = RegexValidator(r"^[A-Z]{2}$", _("Use the two capital letters of ISO 3166-1 (e.g. CA, CN)."))
@@ -115,7 +116,7 @@ class Source(TimestampedModel):
     url = models.URLField(_("URL"), max_length=500, blank=True)
     title = models.CharField(_("title"), max_length=300)
     publisher = models.CharField(_("publisher"), max_length=200, blank=True)
-    published_on = models.DateField(_("published on"), null=True, blank=True)
+    published_on = models.DateField(_("published on"), null=True, blank=True, validators=[validate_date_in_range])
     language = models.CharField(_("language"), max_length=8, blank=True, help_text=_("e.g. en, fr, zh"))
     kind = models.CharField(_("kind"), max_length=12, choices=SourceKind.choices, default=SourceKind.NEWS)
     notes = models.TextField(_("notes"), blank=True)
@@ -128,6 +129,9 @@ class Source(TimestampedModel):
         verbose_name_plural = _("sources")
         constraints = [
             models.UniqueConstraint(fields=["url"], condition=~Q(url=""), name="disputes_source_unique_url"),
+            models.CheckConstraint(
+                condition=in_range("published_on", nullable=True), name="disputes_source_published_on_in_range"
+            ),
         ]
         indexes = [models.Index(fields=["published_on"], name="disputes_source_published_idx")]
 
@@ -150,8 +154,8 @@ class Dispute(TimestampedModel):
     title = models.CharField(_("title"), max_length=200)
     summary = models.TextField(_("summary"), blank=True)
     status = models.CharField(_("status"), max_length=16, choices=DisputeStatus.choices, default=DisputeStatus.ACTIVE)
-    started_on = models.DateField(_("started on"))
-    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    started_on = models.DateField(_("started on"), validators=[validate_date_in_range])
+    ended_on = models.DateField(_("ended on"), null=True, blank=True, validators=[validate_date_in_range])
     related_disputes = models.ManyToManyField("self", verbose_name=_("related disputes"), blank=True)
 
     history = HistoricalRecords()
@@ -164,6 +168,10 @@ class Dispute(TimestampedModel):
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
                 name="disputes_dispute_valid_window",
+            ),
+            models.CheckConstraint(condition=in_range("started_on"), name="disputes_dispute_started_on_in_range"),
+            models.CheckConstraint(
+                condition=in_range("ended_on", nullable=True), name="disputes_dispute_ended_on_in_range"
             ),
         ]
 
@@ -222,7 +230,7 @@ class Case(TimestampedModel):
     )
     respondent = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="cases_as_respondent")
     stage = models.CharField(_("stage"), max_length=28, choices=CaseStage.choices)
-    initiated_on = models.DateField(_("initiated on"))
+    initiated_on = models.DateField(_("initiated on"), validators=[validate_date_in_range])
     url = models.URLField(_("URL"), max_length=500, blank=True)
 
     history = HistoricalRecords()
@@ -234,6 +242,7 @@ class Case(TimestampedModel):
         constraints = [
             models.UniqueConstraint(fields=["reference"], name="disputes_case_unique_reference"),
             models.CheckConstraint(condition=~Q(complainant=F("respondent")), name="disputes_case_distinct_parties"),
+            models.CheckConstraint(condition=in_range("initiated_on"), name="disputes_case_initiated_on_in_range"),
         ]
         indexes = [models.Index(fields=["dispute", "stage"], name="disputes_case_stage_idx")]
 
@@ -260,11 +269,11 @@ class Event(TimestampedModel):
     reference = models.CharField(
         _("reference"), max_length=40, blank=True, help_text=_("Identifier in the source dataset, e.g. F057.")
     )
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[validate_date_in_range])
     date_precision = models.CharField(
         _("date precision"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
     )
-    end_date = models.DateField(_("end date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True, validators=[validate_date_in_range])
     kind = models.CharField(_("kind"), max_length=24, choices=EventKind.choices)
     level = models.CharField(_("level"), max_length=12, choices=EventLevel.choices, blank=True)
     title = models.CharField(_("title"), max_length=300)
@@ -306,6 +315,10 @@ class Event(TimestampedModel):
             models.CheckConstraint(
                 condition=Q(case_stage="") | Q(case__isnull=False),
                 name="disputes_event_case_stage_needs_case",
+            ),
+            models.CheckConstraint(condition=in_range("date"), name="disputes_event_date_in_range"),
+            models.CheckConstraint(
+                condition=in_range("end_date", nullable=True), name="disputes_event_end_date_in_range"
             ),
         ]
         indexes = [

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from disputes.admin import CitationInline, EventAdmin
+from disputes.dates import validate_date_in_range
 from disputes.import_admin import RecordImportMixin
 from disputes.models import Event
 
@@ -26,10 +27,15 @@ from .services import measure_refresh_status, measure_suspend, rate_periods_vali
 
 
 class SuspendForm(forms.Form):
-    from_date = forms.DateField(label=_("Suspended from"), widget=forms.DateInput(attrs={"type": "date"}))
+    from_date = forms.DateField(
+        label=_("Suspended from"),
+        validators=[validate_date_in_range],
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     until = forms.DateField(
         label=_("Suspended until (last day)"),
         required=False,
+        validators=[validate_date_in_range],
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Leave empty for “until further notice”."),
     )

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from disputes.choices import Confidence, DatePrecision
+from disputes.dates import in_range, validate_date_in_range
 from disputes.models import Actor, Case, Citation, Dispute, Event, Source, TimestampedModel
 
 from . import rate_periods
@@ -41,7 +42,7 @@ class Measure(TimestampedModel):
     legal_instrument_name = models.CharField(_("legal instrument"), max_length=300, blank=True)
     legal_instrument_number = models.CharField(_("instrument number"), max_length=80, blank=True)
     legal_instrument_url = models.URLField(_("instrument URL"), max_length=500, blank=True)
-    announced_on = models.DateField(_("announced on"))
+    announced_on = models.DateField(_("announced on"), validators=[validate_date_in_range])
     announced_on_precision = models.CharField(
         _("announcement date precision"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
     )
@@ -77,6 +78,7 @@ class Measure(TimestampedModel):
             models.UniqueConstraint(
                 fields=["dispute", "reference"], condition=~Q(reference=""), name="tariffs_measure_unique_reference"
             ),
+            models.CheckConstraint(condition=in_range("announced_on"), name="tariffs_measure_announced_on_in_range"),
         ]
         indexes = [
             models.Index(fields=["dispute", "announced_on", "id"], name="tariffs_measure_dispute_idx"),
@@ -142,8 +144,14 @@ class RatePeriod(models.Model):
     """
 
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="rate_periods")
-    valid_from = models.DateField(_("valid from"))
-    valid_to = models.DateField(_("valid to"), null=True, blank=True, help_text=_("Last day; empty if open-ended."))
+    valid_from = models.DateField(_("valid from"), validators=[validate_date_in_range])
+    valid_to = models.DateField(
+        _("valid to"),
+        null=True,
+        blank=True,
+        validators=[validate_date_in_range],
+        help_text=_("Last day; empty if open-ended."),
+    )
     rate_percent = models.DecimalField(
         _("rate (%)"),
         max_digits=7,
@@ -174,6 +182,10 @@ class RatePeriod(models.Model):
                 name="tariffs_rateperiod_rate_not_negative",
             ),
             models.UniqueConstraint(fields=["measure", "valid_from"], name="tariffs_rateperiod_unique_start"),
+            models.CheckConstraint(condition=in_range("valid_from"), name="tariffs_rateperiod_valid_from_in_range"),
+            models.CheckConstraint(
+                condition=in_range("valid_to", nullable=True), name="tariffs_rateperiod_valid_to_in_range"
+            ),
         ]
         indexes = [models.Index(fields=["valid_from", "valid_to"], name="tariffs_rateperiod_window_idx")]
 

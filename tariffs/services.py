@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from disputes.dates import validate_date_in_range
 from disputes.services import replace_citations
 
 from . import rate_periods
@@ -51,8 +52,19 @@ def _checked_periods(measure: Measure, rows: Iterable[dict]) -> tuple[list[RateP
         try:
             period.full_clean(exclude=["measure"])
         except ValidationError as exc:
-            errors[f"rate_periods[{index}]"] = exc.messages
+            errors[f"rate_periods[{index}]"] = _period_messages(exc)
     return periods, errors
+
+
+def _period_messages(error: ValidationError) -> list[str]:
+    """A period's errors as messages that name their field ("valid to: …"), for one list per period."""
+    if not hasattr(error, "error_dict"):
+        return error.messages
+    messages = []
+    for name, texts in error.message_dict.items():
+        field = next((f for f in RatePeriod._meta.concrete_fields if f.name == name), None)
+        messages += [f"{field.verbose_name}: {text}" if field else text for text in texts]
+    return messages
 
 
 def _store_periods(measure: Measure, periods: list[RatePeriod]) -> None:
@@ -138,6 +150,14 @@ def measure_suspend(*, measure: Measure, from_date: dt.date, until: dt.date | No
     The period in force on ``from_date`` is split: the suspended window keeps its rate and kind for
     the record, and what followed the window stays as it was (the measure resumes).
     """
+    bounds = {}
+    for name, day in (("from_date", from_date), ("until", until)):
+        try:
+            validate_date_in_range(day)
+        except ValidationError as exc:
+            bounds[name] = exc.messages
+    if bounds:
+        raise ValidationError(bounds)
     if until is not None and until < from_date:
         raise ValidationError({"until": _("The suspension cannot end before it starts.")})
     periods = sorted(measure.rate_periods.all(), key=lambda p: p.valid_from)
