@@ -46,6 +46,8 @@ def test_database_and_broker_urls_switch_to_postgresql_and_redis():
         ({"API_ANON_READ_RATE": "lots"}, "API_ANON_READ_RATE must be a rate such as 300/minute"),
         ({"API_WRITE_RATE": "0/minute"}, "API_WRITE_RATE must be a rate"),
         ({"TRUSTED_PROXY_COUNT": "-1"}, "TRUSTED_PROXY_COUNT must be 0"),
+        ({"LOGIN_FAILURE_LIMIT": "0"}, "LOGIN_FAILURE_LIMIT must be a number"),
+        ({"LOGIN_LOCKOUT_MINUTES": "0"}, "LOGIN_LOCKOUT_MINUTES must be a number"),
     ],
 )
 def test_malformed_values_stop_the_app_at_start_up(env, complaint):

@@ -5,6 +5,7 @@ run in-process. ``DATABASE_URL`` and ``CELERY_BROKER_URL`` switch to PostgreSQL 
 Malformed values fail at start-up rather than at the first request.
 """
 
+import datetime
 import re
 from pathlib import Path
 
@@ -69,6 +70,7 @@ INSTALLED_APPS = [
     "drf_standardized_errors",
     "simple_history",
     "import_export",
+    "axes",
     "disputes",
     "tariffs",
     "timelines",
@@ -92,6 +94,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: turns a sign-in refused for too many failures into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tradewatch.urls"
@@ -128,6 +132,25 @@ if _db["ENGINE"] == "django.db.backends.postgresql":
     # Test runs use their own database next to the configured one.
     _db.setdefault("TEST", {})["NAME"] = env.str("DATABASE_TEST_NAME", default="test_tradewatch")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Sign-in lockout (django-axes): wrong passwords lock that username from that address -----
+# By username and address together, so a stranger cannot lock an editor out from elsewhere.
+# `python manage.py axes_reset` (or axes_reset_username USERNAME) lifts lockouts at once.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out sign-in before any password check
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+if AXES_FAILURE_LIMIT < 1:
+    raise ImproperlyConfigured("LOGIN_FAILURE_LIMIT must be a number of failed sign-ins, 1 or more.")
+LOGIN_LOCKOUT_MINUTES = env.int("LOGIN_LOCKOUT_MINUTES", default=15)
+if LOGIN_LOCKOUT_MINUTES < 1:
+    raise ImproperlyConfigured("LOGIN_LOCKOUT_MINUTES must be a number of minutes, 1 or more.")
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "disputes.client_address.client_address"
+AXES_LOCKOUT_CALLABLE = "tradewatch.login_lockout.lockout_response"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
