@@ -1,6 +1,8 @@
 """The REST API under /api/v1/: one router for every resource, schema and docs."""
 
-from django.urls import include, path
+from django.conf import settings
+from django.http import HttpResponsePermanentRedirect, JsonResponse
+from django.urls import Resolver404, include, path, re_path, resolve
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
@@ -17,6 +19,20 @@ router.register("events", EventViewSet, basename="event")
 router.register("measures", MeasureViewSet, basename="measure")
 router.register("sources", SourceViewSet, basename="source")
 
+
+def not_found(request, rest=""):
+    """Any other path under /api/: a JSON 404 like the API's own (``/api/v1/actors`` still redirects to its slash)."""
+    if settings.APPEND_SLASH and not request.path_info.endswith("/"):
+        try:
+            match = resolve(request.path_info + "/")
+        except Resolver404:
+            match = None
+        if match is not None and match.func is not not_found:
+            return HttpResponsePermanentRedirect(request.get_full_path(force_append_slash=True))
+    error = {"code": "not_found", "detail": "Not found.", "attr": None}
+    return JsonResponse({"type": "client_error", "errors": [error]}, status=404)
+
+
 v1 = [
     # Fixed paths before the router's <slug> routes.
     path("disputes/<slug:slug>/timeline/", DisputeTimelineView.as_view(), name="dispute-timeline"),
@@ -31,4 +47,5 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    re_path(r"^api/(?P<rest>.*)$", not_found, name="api-not-found"),  # last: only what nothing above answers
 ]

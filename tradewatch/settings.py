@@ -219,6 +219,7 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
         "disputes.api.rendering.SafeCSVRenderer",
     ],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "disputes.api.negotiation.ContentNegotiation",
     "DEFAULT_THROTTLE_CLASSES": [
         "disputes.api.throttling.AnonReadThrottle",
         "disputes.api.throttling.WriteThrottle",
