@@ -30,7 +30,8 @@ class CaseIdentifierField(forms.CharField):
         value = super().clean(value)
         if not value:
             return None
-        case = Case.objects.filter(pk=int(value)).first() if value.isdigit() else None
+        # isdecimal() alone accepts other scripts' digits ("٣"); int() of them is not an id anyone typed.
+        case = Case.objects.filter(pk=int(value)).first() if value.isascii() and value.isdecimal() else None
         case = case or Case.objects.filter(reference__iexact=value).first()
         if case is None:
             raise forms.ValidationError(_("No case has the id or reference “%(value)s”."), params={"value": value})

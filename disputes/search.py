@@ -23,14 +23,20 @@ def text_vector(*fields):
     return SearchVector(*fields, config=SEARCH_CONFIG)
 
 
+def searchable(text: str) -> str:
+    """``text`` without what no record can hold (NUL, lone surrogates: PostgreSQL refuses them), stripped."""
+    return "".join(ch for ch in text if ch != "\x00" and not 0xD800 <= ord(ch) <= 0xDFFF).strip()
+
+
 def search(queryset, text: str, *, fields: tuple[str, ...], citations=None, cited_field: str = ""):
     """Records of ``queryset`` matching ``text`` in ``fields`` or in a cited source's title.
 
-    On PostgreSQL the results carry ``search_rank`` (higher is better); on SQLite it is 0.
+    The results carry ``search_rank``: higher is better on PostgreSQL, 0 on SQLite. Text with nothing
+    searchable in it (blank, or only NUL characters) matches nothing.
     """
-    text = text.strip()
+    text = searchable(text)
     if not text:
-        return queryset
+        return queryset.none().annotate(search_rank=Value(0.0))
     if is_postgres(queryset):
         from django.contrib.postgres.search import SearchQuery, SearchRank
 

@@ -9,6 +9,7 @@ from django.db.models import Prefetch, Q
 from disputes import history
 from disputes.history import EVENT_REVISIONS, Revision
 from disputes.models import Actor, Case, CaseCitation, Dispute, Event, EventCitation, EventParticipant, Source
+from disputes.search import searchable
 from tariffs.history import MEASURE_REVISIONS
 from tariffs.models import Measure, MeasureCitation, MeasureLink, RatePeriod
 from timelines.models import DisputeSummary, TimelineEntry
@@ -205,6 +206,9 @@ def case_detail(pk: int) -> Case:
 
 
 def search(text: str, limit: int = 20) -> dict:
+    text = searchable(text)  # a NUL character would reach the database in the name and reference lookups
+    if not text:
+        return {}
     return {
         "events": list(Event.objects.search(text).select_related("dispute").order_by("-search_rank", "date")[:limit]),
         "measures": list(Measure.objects.search(text).select_related("imposed_by").order_by("-search_rank")[:limit]),

@@ -219,6 +219,11 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
         "disputes.api.rendering.SafeCSVRenderer",
     ],
+    "DEFAULT_PARSER_CLASSES": [
+        "disputes.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "disputes.api.negotiation.ContentNegotiation",
     "DEFAULT_THROTTLE_CLASSES": [
         "disputes.api.throttling.AnonReadThrottle",
@@ -235,7 +240,10 @@ REST_FRAMEWORK = {
     "COERCE_DECIMAL_TO_STRING": True,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
-DRF_STANDARDIZED_ERRORS = {"ENABLE_IN_DEBUG_FOR_UNHANDLED_EXCEPTIONS": False}
+DRF_STANDARDIZED_ERRORS = {
+    "ENABLE_IN_DEBUG_FOR_UNHANDLED_EXCEPTIONS": False,
+    "EXCEPTION_HANDLER_CLASS": "disputes.api.errors.ExceptionHandler",  # 413 JSON for a body over the limit
+}
 SPECTACULAR_SETTINGS = {
     "TITLE": "TradeWatch API",
     "DESCRIPTION": (

@@ -3,13 +3,29 @@
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
 from disputes.models import Actor
 
 UNKNOWN_ACTOR = _("No actor has the slug or ISO code “%(value)s”.")
+
+
+def storable_text(value: str) -> str:
+    """``value`` if PostgreSQL can store and compare it; else a 400 naming the field, as DRF's CharField gives.
+
+    The database refuses text with NUL characters or lone surrogates: checked before any query sees it.
+    """
+    try:
+        ProhibitNullCharactersValidator()(value)
+    except DjangoValidationError as error:
+        raise serializers.ValidationError(error.messages, code=error.code) from None
+    ProhibitSurrogateCharactersValidator()(value)  # raises DRF's ValidationError itself
+    return value
 
 
 def resolve_actor(identifier: str) -> Actor | None:
@@ -38,7 +54,7 @@ class ActorIdentifierField(serializers.Field):
     def to_internal_value(self, data):
         if not isinstance(data, str) or not data.strip():
             self.fail("invalid")
-        actor = resolve_actor(data)
+        actor = resolve_actor(storable_text(data))
         if actor is None:
             self.fail("unknown", value=data)
         return actor

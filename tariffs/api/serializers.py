@@ -28,6 +28,8 @@ class RatePeriodSerializer(serializers.ModelSerializer):
         fields = ["valid_from", "valid_to", "rate_percent", "kind", "state", "note"]
 
     def validate(self, attrs):
+        if "valid_from" not in attrs:  # a PATCH replaces the periods as a whole: each must be complete
+            raise serializers.ValidationError({"valid_from": [self.fields["valid_from"].error_messages["required"]]})
         if attrs.get("valid_to") and attrs["valid_to"] < attrs["valid_from"]:
             raise serializers.ValidationError({"valid_to": "“valid_to” cannot be before “valid_from”."})
         return attrs
