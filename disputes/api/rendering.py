@@ -9,7 +9,8 @@ import orjson
 from rest_framework.renderers import BaseRenderer
 from rest_framework_csv.renderers import CSVRenderer
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# OWASP's CSV injection list, and the full-width forms some spreadsheets read as the same operators.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
 def _default(value):
