@@ -75,12 +75,14 @@ INSTALLED_APPS = [
     "tariffs",
     "timelines",
     "pages",
+    "tradewatch",  # wiring: bounds every wait on PostgreSQL at start-up (tradewatch/apps.py)
     "django_htmx",
     "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "tradewatch.db_errors.DatabaseUnavailableMiddleware",  # a database outage answers 503, not 500
     "tradewatch.response_cache.ResponseCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -124,11 +126,34 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 _db = DATABASES["default"]
+DATABASE_CONNECT_TIMEOUT = env.int("DATABASE_CONNECT_TIMEOUT", default=2)
+DATABASE_STATEMENT_TIMEOUT = env.int("DATABASE_STATEMENT_TIMEOUT", default=30)
+DATABASE_ANSWER_TIMEOUT = env.float("DATABASE_ANSWER_TIMEOUT", default=2.0)
+if DATABASE_CONNECT_TIMEOUT < 1:
+    raise ImproperlyConfigured("DATABASE_CONNECT_TIMEOUT must be a number of seconds, 1 or more.")
+if DATABASE_STATEMENT_TIMEOUT < 0:
+    raise ImproperlyConfigured("DATABASE_STATEMENT_TIMEOUT must be a number of seconds, or 0 for none.")
+if DATABASE_ANSWER_TIMEOUT <= 0:
+    raise ImproperlyConfigured("DATABASE_ANSWER_TIMEOUT must be a number of seconds above 0.")
 if _db["ENGINE"] not in ("django.db.backends.sqlite3", "django.db.backends.postgresql"):
     raise ImproperlyConfigured(f"DATABASE_URL must point to PostgreSQL or SQLite, not {_db['ENGINE']!r}.")
 if _db["ENGINE"] == "django.db.backends.postgresql":
     _db["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     _db["CONN_HEALTH_CHECKS"] = True
+    # A down or frozen server fails a request within seconds instead of holding it until gunicorn
+    # kills the worker: bounded connecting, statements the server cancels, keepalives and
+    # tcp_user_timeout for a host that vanished; for a server that accepts TCP but never answers,
+    # only the client can decide (tradewatch/db_timeouts.py). DATABASE_URL's own parameters win.
+    _db["OPTIONS"] = {
+        "connect_timeout": DATABASE_CONNECT_TIMEOUT,
+        **({"options": f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT}s"} if DATABASE_STATEMENT_TIMEOUT else {}),
+        "keepalives": 1,
+        "keepalives_idle": 30,
+        "keepalives_interval": 10,
+        "keepalives_count": 3,
+        "tcp_user_timeout": 30_000,
+        **_db.get("OPTIONS", {}),
+    }
     # Test runs use their own database next to the configured one.
     _db.setdefault("TEST", {})["NAME"] = env.str("DATABASE_TEST_NAME", default="test_tradewatch")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -235,7 +260,7 @@ REST_FRAMEWORK = {
         "write": env_rate("API_WRITE_RATE", default="120/minute"),
     },
     "DEFAULT_SCHEMA_CLASS": "drf_standardized_errors.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
+    "EXCEPTION_HANDLER": "tradewatch.db_errors.api_exception_handler",  # drf-standardized-errors', outages as 503
     "DATETIME_FORMAT": "iso-8601",
     "COERCE_DECIMAL_TO_STRING": True,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
