@@ -5,6 +5,7 @@ postmaster and every backend); the shared test server is never touched. The app 
 and keeps its connection open across requests, as in production.
 """
 
+import contextlib
 import json
 import os
 import shutil
@@ -92,10 +93,8 @@ class PrivatePostgres:
 
     def signal_all(self, signum: int):
         for pid in process_tree(self.postmaster_pid):
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signum)
-            except ProcessLookupError:
-                pass
 
     def stop(self):
         if (self.data / "postmaster.pid").exists():
@@ -200,4 +199,3 @@ def test_a_frozen_database_gives_503_within_seconds_and_the_app_recovers_when_it
     for name, path in READS.items():
         answer = app.request(path)
         assert answer["status"] == 200 and answer["seconds"] < 5, (name, answer)
-
