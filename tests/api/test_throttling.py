@@ -1,10 +1,18 @@
 """Throttles key on the client's real address, and count exactly up to the rate even under concurrency."""
 
+import os
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from types import SimpleNamespace
+
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.test import RequestFactory
 from rest_framework.test import APIClient
 
-from disputes.api.throttling import AnonReadThrottle
+from disputes.api.throttling import AnonReadThrottle, WriteThrottle, anonymous_read_allowed
 from disputes.client_address import client_address
 
 pytestmark = pytest.mark.django_db
@@ -64,3 +72,86 @@ def test_without_a_trusted_proxy_the_connection_address_is_the_client(settings):
 def test_behind_trusted_proxies_the_client_is_counted_from_the_right(settings, proxies, forwarded_for, client):
     settings.TRUSTED_PROXY_COUNT = proxies
     assert address_of("172.18.0.2", forwarded_for) == client
+
+
+# --- Counting in the shared Redis cache, as every web process does in production -----------------
+CACHE_DB = os.environ.get("TRADEWATCH_TEST_CACHE_DB", "5")
+
+
+@pytest.fixture
+def shared_redis_cache(settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": settings.CELERY_BROKER_URL.rsplit("/", 1)[0] + f"/{CACHE_DB}",
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
+        }
+    }
+    settings.DJANGO_REDIS_IGNORE_EXCEPTIONS = True
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def at_once(attempt, threads=16, each=10) -> list[bool]:
+    """Runs ``attempt`` threads × each times, all threads released together."""
+    start = threading.Barrier(threads)
+
+    def worker():
+        start.wait()
+        return [attempt() for _ in range(each)]
+
+    with ThreadPoolExecutor(threads) as pool:
+        return [allowed for batch in pool.map(lambda _: worker(), range(threads)) for allowed in batch]
+
+
+@pytest.mark.redis
+def test_concurrent_anonymous_reads_from_one_address_let_exactly_the_rate_through(shared_redis_cache, monkeypatch):
+    monkeypatch.setattr(AnonReadThrottle, "THROTTLE_RATES", {"anon_read": "50/minute"})
+    request = RequestFactory().get("/api/v1/events/", REMOTE_ADDR="198.51.100.9")
+    allowed = at_once(lambda: anonymous_read_allowed(request))
+    assert allowed.count(True) == 50
+
+
+@pytest.mark.redis
+def test_concurrent_writes_by_one_editor_let_exactly_the_rate_through(shared_redis_cache, monkeypatch):
+    monkeypatch.setattr(WriteThrottle, "THROTTLE_RATES", {"write": "30/minute"})
+    write = SimpleNamespace(user=SimpleNamespace(is_authenticated=True, pk=7), method="POST", META={})
+    allowed = at_once(lambda: WriteThrottle().allow_request(write, view=None))
+    assert allowed.count(True) == 30
+
+
+@pytest.mark.redis
+def test_over_the_rate_the_wait_is_until_the_oldest_counted_read_leaves_the_window(shared_redis_cache, monkeypatch):
+    monkeypatch.setattr(AnonReadThrottle, "THROTTLE_RATES", {"anon_read": "2/second"})
+    request = SimpleNamespace(user=AnonymousUser(), method="GET", META={"REMOTE_ADDR": "198.51.100.9"})
+    assert [AnonReadThrottle().allow_request(request, None) for _ in range(2)] == [True, True]
+    refused = AnonReadThrottle()
+    assert refused.allow_request(request, None) is False
+    assert 0 < refused.wait() <= 1
+    time.sleep(1.05)
+    assert AnonReadThrottle().allow_request(request, None) is True
+
+
+@pytest.mark.redis
+def test_a_throttled_api_read_still_says_when_to_retry_with_the_shared_cache(shared_redis_cache, monkeypatch):
+    monkeypatch.setattr(AnonReadThrottle, "THROTTLE_RATES", {"anon_read": "3/minute"})
+    client = APIClient()
+    statuses = [client.get(ACTORS).status_code for _ in range(3)]
+    refused = client.get(ACTORS)
+    assert statuses == [200, 200, 200] and refused.status_code == 429
+    assert 0 < int(refused["Retry-After"]) <= 60 and refused.json()["errors"][0]["code"] == "throttled"
+
+
+def test_an_unreachable_cache_lets_reads_through(settings, monkeypatch):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
+        }
+    }
+    settings.DJANGO_REDIS_IGNORE_EXCEPTIONS = True
+    monkeypatch.setattr(AnonReadThrottle, "THROTTLE_RATES", {"anon_read": "1/minute"})
+    request = RequestFactory().get("/api/v1/events/", REMOTE_ADDR="198.51.100.9")
+    assert [anonymous_read_allowed(request) for _ in range(3)] == [True, True, True]
