@@ -1,5 +1,7 @@
 """Serializers of the disputes API. Fields are listed; nested objects are small and prefetched."""
 
+from collections.abc import Mapping
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
@@ -41,6 +43,23 @@ def raise_as_drf(error: DjangoValidationError):
     """Model validation errors become a 400 naming each field."""
     detail = error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
     raise serializers.ValidationError(detail) from error
+
+
+class RejectUnknownFieldsMixin:
+    """A write naming a field the resource does not have is a 400 naming it: a typo is never silently dropped.
+
+    The serializer's read-only fields and ``ignored_fields`` (the resource's read shape: ``id``, ``url``,
+    ``created_at``…) are accepted and ignored, so a body read with GET can be changed and sent back.
+    """
+
+    ignored_fields: tuple[str, ...] = ()
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            unknown = sorted(str(name) for name in data if name not in self.fields and name not in self.ignored_fields)
+            if unknown:
+                raise serializers.ValidationError({name: ["No such field."] for name in unknown}, code="unknown_field")
+        return super().to_internal_value(data)
 
 
 class ModelCleanMixin:
@@ -89,7 +108,7 @@ class CitationSerializer(serializers.Serializer):
     quote = serializers.CharField()
 
 
-class ActorSerializer(ModelCleanMixin, serializers.ModelSerializer):
+class ActorSerializer(RejectUnknownFieldsMixin, ModelCleanMixin, serializers.ModelSerializer):
     url = api_link("actors", "slug")
     html_url = page_link("actor", "slug")
     parent = ActorIdentifierField(required=False, allow_null=True)
@@ -108,7 +127,7 @@ class ActorSerializer(ModelCleanMixin, serializers.ModelSerializer):
         return super().validate(attrs)
 
 
-class SourceSerializer(ModelCleanMixin, serializers.ModelSerializer):
+class SourceSerializer(RejectUnknownFieldsMixin, ModelCleanMixin, serializers.ModelSerializer):
     url = api_link("sources")
     html_url = page_link("source")
     document_url = serializers.URLField(source="url", required=False, allow_blank=True, max_length=500)
@@ -133,7 +152,7 @@ class DisputePartySerializer(serializers.ModelSerializer):
         fields = ["actor", "side", "role"]
 
 
-class DisputeSerializer(ModelCleanMixin, serializers.ModelSerializer):
+class DisputeSerializer(RejectUnknownFieldsMixin, ModelCleanMixin, serializers.ModelSerializer):
     url = api_link("disputes", "slug")
     html_url = page_link("dispute", "slug")
     timeline_url = LinkField(API_PREFIX + "disputes/{}/timeline/", "slug")
@@ -159,7 +178,7 @@ class CaseBriefSerializer(serializers.ModelSerializer):
         fields = ["id", "url", "reference", "title"]
 
 
-class CaseSerializer(ModelCleanMixin, serializers.ModelSerializer):
+class CaseSerializer(RejectUnknownFieldsMixin, ModelCleanMixin, serializers.ModelSerializer):
     url = api_link("cases")
     html_url = page_link("case")
     dispute = serializers.SlugRelatedField(slug_field="slug", queryset=Dispute.objects.all())
@@ -207,8 +226,10 @@ class EventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class InlineSourceSerializer(serializers.Serializer):
+class InlineSourceSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     """A source given inside a write: an existing one by ``id``, or a document matched by ``url`` or created."""
+
+    ignored_fields = ("document_url",)  # as a citation reads; the ``id`` names the source
 
     id = serializers.IntegerField(required=False)
     url = serializers.URLField(required=False, allow_blank=True, max_length=500, help_text="The document address.")
@@ -279,6 +300,9 @@ class ParticipantWriteField(serializers.Field):
     def to_internal_value(self, data):
         role = ParticipantRole.PARTICIPANT
         if isinstance(data, dict):
+            unknown = sorted(set(data) - {"actor", "role"})
+            if unknown:
+                raise serializers.ValidationError(f"No such field: {', '.join(unknown)}.", code="unknown_field")
             role = data.get("role") or role
             if role not in ParticipantRole.values:
                 raise serializers.ValidationError(f"Unknown role {role!r}.")
@@ -289,8 +313,10 @@ class ParticipantWriteField(serializers.Field):
         return value
 
 
-class EventWriteSerializer(serializers.ModelSerializer):
+class EventWriteSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
     """Creates or replaces an event with its participants and sources (at least one)."""
+
+    ignored_fields = tuple(EventSerializer.Meta.fields)
 
     dispute = serializers.SlugRelatedField(slug_field="slug", queryset=Dispute.objects.all())
     case = serializers.SlugRelatedField(

@@ -10,6 +10,7 @@ from disputes.api.serializers import (
     ActorBriefSerializer,
     CitationSerializer,
     InlineSourceSerializer,
+    RejectUnknownFieldsMixin,
     api_link,
     citations_from,
     page_link,
@@ -20,7 +21,7 @@ from tariffs.choices import HsCodeBasis, MeasureStatus
 from tariffs.models import Measure, MeasureLink, ProductLine, RatePeriod
 
 
-class RatePeriodSerializer(serializers.ModelSerializer):
+class RatePeriodSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
     rate_percent = NormalizedDecimalField(max_digits=7, decimal_places=3, allow_null=True, required=False, min_value=0)
 
     class Meta:
@@ -35,13 +36,13 @@ class RatePeriodSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class ProductLineSerializer(serializers.ModelSerializer):
+class ProductLineSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
     class Meta:
         model = ProductLine
         fields = ["hs_code", "description", "basis"]
 
 
-class LegalInstrumentSerializer(serializers.Serializer):
+class LegalInstrumentSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     name = serializers.CharField(source="legal_instrument_name", allow_blank=True, required=False, max_length=300)
     number = serializers.CharField(source="legal_instrument_number", allow_blank=True, required=False, max_length=80)
     url = serializers.URLField(source="legal_instrument_url", allow_blank=True, required=False, max_length=500)
@@ -100,8 +101,10 @@ class HsCodeField(serializers.RegexField):
         super().__init__(r"^[0-9]{2,10}$", error_messages={"invalid": "An HS code is 2 to 10 digits."}, **kwargs)
 
 
-class MeasureWriteSerializer(serializers.ModelSerializer):
+class MeasureWriteSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
     """Creates or replaces a measure with its rate periods, product lines and sources (at least one)."""
+
+    ignored_fields = tuple(MeasureSerializer.Meta.fields)
 
     dispute = serializers.SlugRelatedField(slug_field="slug", queryset=Dispute.objects.all())
     imposed_by = ActorIdentifierField()

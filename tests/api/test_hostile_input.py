@@ -20,7 +20,11 @@ ODD_TEXT = [NUL, "\x00", "²", "٣", "１２", "\u202etxt", "𝔘𝔫𝔦", "\uf
 
 ACTOR = {"slug": "atlantis", "name": "Atlantis", "kind": "official", "office": "Head"}
 SOURCE = {"title": "A notice", "publisher": "MOF", "document_url": "https://example.org/notice"}
-CASE = {"dispute": "canada-china", "forum": "wto", "reference": "DS999", "title": "A case", "respondent": "CN"}
+CASE = {
+    "dispute": "canada-china", "forum": "wto", "reference": "DS999", "title": "A case", "respondent": "CN",
+    "stage": "consultations_requested", "initiated_on": "2025-01-01",
+}  # fmt: skip
+DISPUTE = {"slug": "x-y", "title": "X and Y", "status": "active", "started_on": "2025-01-01"}
 EVENT = {
     "dispute": "canada-china", "date": "2025-06-05", "kind": "leader_call", "level": "leader", "title": "A call",
     "participants": ["mark-carney", {"actor": "li-qiang", "role": "participant"}],
