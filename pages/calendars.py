@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from icalendar import Calendar, vDuration
 from icalendar import Event as CalendarEvent
 
+from disputes.dates import next_month_start, next_year_start, shifted
 from disputes.models import Dispute
 from timelines.choices import Milestone, RecordType
 from timelines.models import TimelineEntry
@@ -90,19 +91,21 @@ def calendar_event(entry: TimelineEntry, absolute) -> CalendarEvent:
 
 
 def span(entry: TimelineEntry) -> tuple[dt.date, dt.date]:
-    """First day and the day after the last (iCalendar ends are exclusive)."""
+    """First day and the day after the last (iCalendar ends are exclusive).
+
+    Total over every storable date: at the end of the calendar (9999-12-31) the end is held there.
+    """
     if entry.kind == Milestone.MEASURE_ENDED:
         # The milestone is dated on the first day without the measure; "X ends" belongs on its last day.
-        last = entry.date - dt.timedelta(days=1)
-        return last, last + dt.timedelta(days=1)
+        last = shifted(entry.date, -1)
+        return last, shifted(last, 1)
     if entry.end_date:
-        return entry.date, entry.end_date + dt.timedelta(days=1)
+        return entry.date, shifted(max(entry.end_date, entry.date), 1)
     if entry.date_precision == "year":
-        return entry.date, entry.date.replace(year=entry.date.year + 1, month=1, day=1)
+        return entry.date, next_year_start(entry.date)
     if entry.date_precision == "month":
-        following = (entry.date.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
-        return entry.date, following
-    return entry.date, entry.date + dt.timedelta(days=1)
+        return entry.date, next_month_start(entry.date)
+    return entry.date, shifted(entry.date, 1)
 
 
 MEASURE_SUMMARIES = {

@@ -7,6 +7,7 @@ import datetime as dt
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from disputes.dates import shifted
 from tariffs.choices import RateState
 
 OPEN_ENDED_TAIL = dt.timedelta(days=180)
@@ -43,9 +44,9 @@ def widget_data(entries, periods, sides, *, today: dt.date, group_by: str = "sid
         measure = period.measure
         side = next((s.slug for s in sides if measure.imposed_by.country in s.countries), "other")
         end = (
-            period.valid_to + dt.timedelta(days=1)
+            shifted(period.valid_to, 1)
             if period.valid_to
-            else max(today, period.valid_from) + OPEN_ENDED_TAIL
+            else shifted(max(today, period.valid_from), OPEN_ENDED_TAIL.days)
         )
         state = "suspended" if period.state == RateState.SUSPENDED else "in_force"
         rate = f"{period.rate_percent.normalize():f}% " if period.rate_percent is not None else ""

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import orjson
 from django.utils import translation
 
+from disputes.dates import shifted
 from disputes.models import Case, CaseCitation, Event, EventCitation, EventParticipant
 from disputes.selectors import Side, dispute_sides, side_of_country
 from tariffs.choices import RateState
@@ -220,12 +221,10 @@ def _period_milestones(periods: list[dict]):
         window = f"from {start.isoformat()}" + (f" to {period['valid_to'].isoformat()}" if period["valid_to"] else "")
         note = f" {period['note']}" if period["note"] else ""
         contiguous = (
-            previous is not None
-            and previous["valid_to"] is not None
-            and (previous["valid_to"] + dt.timedelta(days=1) == start)
+            previous is not None and previous["valid_to"] is not None and (shifted(previous["valid_to"], 1) == start)
         )
         if previous is not None and not contiguous and previous["valid_to"] is not None:
-            yield _ended(previous)
+            yield from _ended(previous)
         if state == RateState.SUSPENDED:
             yield start, Milestone.MEASURE_SUSPENDED, f"Suspended {window}.{note}", rate
         elif previous is None or not contiguous:
@@ -244,17 +243,19 @@ def _period_milestones(periods: list[dict]):
             yield start, Milestone.MEASURE_AMENDED, f"Terms changed {window}.{note}".strip(), rate
         previous = period
     if previous is not None and previous["valid_to"] is not None:
-        yield _ended(previous)
+        yield from _ended(previous)
 
 
 def _ended(period: dict):
+    """The "ended" milestone, on the day after the last; none if the calendar has no day after it."""
     last_day = period["valid_to"]
-    return (
-        last_day + dt.timedelta(days=1),
-        Milestone.MEASURE_ENDED,
-        f"No longer in force after {last_day.isoformat()}.",
-        None,
-    )
+    if last_day < dt.date.max:
+        yield (
+            last_day + dt.timedelta(days=1),
+            Milestone.MEASURE_ENDED,
+            f"No longer in force after {last_day.isoformat()}.",
+            None,
+        )
 
 
 def _case_entries(dispute, scope: Scope, sides: list[Side]):

@@ -5,6 +5,7 @@ The paragraph is written from the same data dict the API serves, so its numbers 
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from collections import defaultdict
@@ -14,6 +15,7 @@ from django.db.models import Count
 from django.utils import translation
 
 from disputes.api.rows import plain_decimal
+from disputes.dates import DATE_MIN
 from disputes.selectors import dispute_sides, side_of_country
 from tariffs.choices import MeasureType, RateState
 from tariffs.models import ExposureFigure, Measure, RatePeriod
@@ -133,13 +135,16 @@ def monthly_series(dispute, sides, today: dt.date) -> list[dict]:
             "measure_id", "valid_from", "valid_to", "measure__imposed_by__country"
         )
     )
-    start = min([dispute.started_on, *(p[1] for p in periods)])
+    # A date stored before the range was enforced must not make the series centuries long.
+    start = max(min([dispute.started_on, *(p[1] for p in periods)]), DATE_MIN)
     months = []
-    year, month = start.year, start.month
-    while (year, month) <= (today.year, today.month):
-        next_first = dt.date(year + month // 12, month % 12 + 1, 1)
-        months.append(min(next_first - dt.timedelta(days=1), today))
-        year, month = next_first.year, next_first.month
+    first = start.replace(day=1)
+    while first <= today:
+        last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+        months.append(min(last, today))
+        if last == dt.date.max:
+            break
+        first = last + dt.timedelta(days=1)
     side_of = {country: side_of_country(sides, country) for *_, country in periods}
     series = []
     for day in months:

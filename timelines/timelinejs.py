@@ -33,12 +33,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from disputes.choices import DatePrecision
+from disputes.dates import shifted
 from disputes.permalinks import page_path
 from disputes.selectors import Side, dispute_sides, side_of_country
 from tariffs.choices import RateState
 from tariffs.models import MeasureLink, RatePeriod
-
-DAY = dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -151,7 +150,7 @@ def escalation_phases(windows: Iterable[MeasureWindow], links: Iterable[tuple[in
 
     merged: list[tuple[dt.date, dt.date | None, list[MeasureWindow]]] = []
     for start, end, members in spans:
-        if merged and (merged[-1][1] is None or start <= merged[-1][1] + DAY):
+        if merged and (merged[-1][1] is None or start <= shifted(merged[-1][1], 1)):
             last_start, last_end, last_members = merged[-1]
             end = None if end is None or last_end is None else max(end, last_end)
             merged[-1] = (last_start, end, last_members + members)
