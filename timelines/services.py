@@ -15,7 +15,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from disputes import data_version
-from disputes.models import Dispute
+from disputes.models import Case, Dispute, Event
+from tariffs.models import Measure
 
 from .builders import Scope, build_entries
 from .choices import RecordType
@@ -157,8 +158,41 @@ def _sync_entries_now(dispute, scope: Scope) -> tuple[int, int]:
         fresh = list(wanted.values())
     else:
         deleted = TimelineEntry.objects.filter(pk__in=stale).delete()[0] if stale else 0
+    fresh = _of_records_still_stored(fresh)
     TimelineEntry.objects.bulk_create([TimelineEntry(**entry) for entry in fresh])
     return len(fresh), deleted
+
+
+RECORD_FIELDS = (("event_id", Event), ("measure_id", Measure), ("case_id", Case))
+
+
+def _of_records_still_stored(entries: list[dict]) -> list[dict]:
+    """The entries whose records still exist, those records kept from deletion until the refresh commits.
+
+    A record deleted after the builders listed it (an edit racing the refresh) is skipped: its
+    deletion took its entries with it and asked for a refresh of its own.
+    """
+    stored = {
+        field: _keep_from_deletion(model, {entry[field] for entry in entries if entry[field] is not None})
+        for field, model in RECORD_FIELDS
+    }
+    return [
+        entry
+        for entry in entries
+        if all(entry[field] is None or entry[field] in stored[field] for field, _ in RECORD_FIELDS)
+    ]
+
+
+def _keep_from_deletion(model, ids: set[int]) -> set[int]:
+    """Those of ``ids`` still stored, locked against deletion (not against edits) until commit."""
+    if not ids:
+        return set()
+    if connection.vendor != "postgresql":  # SQLite runs one writer at a time: nothing can race
+        return set(model.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    with connection.cursor() as cursor:
+        table = connection.ops.quote_name(model._meta.db_table)  # a model's own table, not input
+        cursor.execute(f"SELECT id FROM {table} WHERE id = ANY(%s) FOR KEY SHARE", [sorted(ids)])  # noqa: S608  # nosec B608
+        return {row[0] for row in cursor.fetchall()}
 
 
 def _save_summary(dispute, today: dt.date) -> DisputeSummary:
