@@ -1,14 +1,38 @@
 """Admin for the people who enter disputes, events and sources. Every change is kept (simple-history)."""
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .import_admin import RecordImportMixin
 from .models import Actor, Case, CaseCitation, Dispute, DisputeParty, Event, EventCitation, EventParticipant, Source
 from .resources import EventResource, SourceResource
+
+
+def _require_id(field, value: str) -> None:
+    """404 for a URL id that ``field`` (a primary key) could never hold, e.g. "abc" for a number."""
+    try:
+        field.to_python(unquote(value))
+    except ValidationError:
+        raise Http404(f"{value!r} is not an id.") from None
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """SimpleHistoryAdmin whose history pages answer 404 for an id that is not one, as for an unknown one."""
+
+    def history_view(self, request, object_id, extra_context=None):
+        _require_id(self.model._meta.pk, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        _require_id(self.model._meta.pk, object_id)
+        _require_id(getattr(self.model, self.model._meta.simple_history_manager_attribute).model._meta.pk, version_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class CitationInline(admin.TabularInline):
@@ -30,7 +54,7 @@ class CitationInline(admin.TabularInline):
 
 
 @admin.register(Actor)
-class ActorAdmin(SimpleHistoryAdmin):
+class ActorAdmin(HistoryAdmin):
     list_display = ["name", "short_name", "kind", "code", "country", "office", "parent"]
     list_filter = ["kind", "country"]
     search_fields = ["name", "short_name", "slug", "code", "office"]
@@ -41,7 +65,7 @@ class ActorAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(RecordImportMixin, SimpleHistoryAdmin):
+class SourceAdmin(RecordImportMixin, HistoryAdmin):
     resource_classes = [SourceResource]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["title", "publisher", "published_on", "kind", "language", "url"]
@@ -61,7 +85,7 @@ class DisputePartyInline(admin.TabularInline):
 
 
 @admin.register(Dispute)
-class DisputeAdmin(SimpleHistoryAdmin):
+class DisputeAdmin(HistoryAdmin):
     list_display = ["title", "slug", "status", "started_on", "ended_on", "event_count"]
     list_filter = ["status"]
     search_fields = ["title", "slug", "summary"]
@@ -83,7 +107,7 @@ class CaseCitationInline(CitationInline):
 
 
 @admin.register(Case)
-class CaseAdmin(SimpleHistoryAdmin):
+class CaseAdmin(HistoryAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["reference", "title", "forum", "stage", "complainant", "respondent", "initiated_on", "dispute"]
     list_filter = ["forum", "stage", "dispute"]
@@ -109,7 +133,7 @@ class EventCitationInline(CitationInline):
 
 
 @admin.register(Event)
-class EventAdmin(RecordImportMixin, SimpleHistoryAdmin):
+class EventAdmin(RecordImportMixin, HistoryAdmin):
     resource_classes = [EventResource]
     list_display = ["date", "date_precision", "title", "kind", "level", "case", "confidence", "reference", "dispute"]
     list_display_links = ["date", "title"]

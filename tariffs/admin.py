@@ -14,9 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from disputes.admin import CitationInline, EventAdmin
+from disputes.admin import CitationInline, EventAdmin, HistoryAdmin
 from disputes.dates import validate_date_in_range
 from disputes.import_admin import RecordImportMixin
 from disputes.models import Event
@@ -103,7 +102,7 @@ class MeasureLinkInline(admin.TabularInline):
 
 
 @admin.register(Measure)
-class MeasureAdmin(RecordImportMixin, SimpleHistoryAdmin):
+class MeasureAdmin(RecordImportMixin, HistoryAdmin):
     resource_classes = [MeasureResource]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = [
@@ -212,7 +211,7 @@ class MeasureAdmin(RecordImportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ExposureFigure)
-class ExposureFigureAdmin(SimpleHistoryAdmin):
+class ExposureFigureAdmin(HistoryAdmin):
     list_display = [
         "description",
         "year",
@@ -232,7 +231,7 @@ class ExposureFigureAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(MeasureLink)
-class MeasureLinkAdmin(SimpleHistoryAdmin):
+class MeasureLinkAdmin(HistoryAdmin):
     list_display = ["from_measure", "type", "to_measure", "contested", "source"]
     list_filter = ["type", "contested"]
     search_fields = ["from_measure__title", "to_measure__title", "note"]
