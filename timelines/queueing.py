@@ -2,8 +2,10 @@
 
 The requests are written in the edit's own transaction. After commit, a conditional UPDATE claims
 the dispute's "queued" flag; only the edit that wins it sends a task, so a burst of edits queues
-one refresh (or a few, when a refresh starts mid-burst). Sending never fails an edit: if the broker
-is down the error is logged, and the requests wait for the next edit or the nightly run.
+one refresh (or a few, when a refresh starts mid-burst). Sending never fails nor holds up an edit:
+it is one attempt on a connection of its own with sub-second timeouts, so a broker that is down or
+frozen costs an edit half a second at most; the error is logged and the requests wait in the database.
+``sweep_refresh_requests`` sends them again: when a worker starts, and every few minutes (beat).
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ logger = logging.getLogger(__name__)
 
 # A flag older than this is taken to belong to a lost message and may be claimed again.
 STALE_QUEUED_AFTER = dt.timedelta(minutes=15)
+# Seconds a publish may wait on the broker (connecting, then each reply); Redis answers in well under that.
+PUBLISH_TIMEOUT = 0.3
 
 
 def request_refresh(targets: Iterable[tuple[int, str, int]]) -> None:
@@ -53,7 +57,7 @@ def enqueue_refresh(dispute_id: int) -> bool:
         )
         if not claimed:
             return False
-        refresh_dispute_timeline.delay(dispute_id)
+        _publish(refresh_dispute_timeline, dispute_id)
         return True
     except Exception:
         logger.exception(
@@ -64,3 +68,23 @@ def enqueue_refresh(dispute_id: int) -> bool:
         except Exception:
             logger.exception("could not reset the queued flag of dispute %s", dispute_id)
         return False
+
+
+def _publish(task, *args) -> None:
+    """Send ``task`` once, failing within about PUBLISH_TIMEOUT when the broker does not answer."""
+    app = task.app
+    if app.conf.task_always_eager:  # no broker: run in-process
+        task.delay(*args)
+        return
+    bounded = {"socket_connect_timeout": PUBLISH_TIMEOUT, "socket_timeout": PUBLISH_TIMEOUT, "max_retries": 0}
+    with app.connection_for_write(connect_timeout=PUBLISH_TIMEOUT, transport_options=bounded) as connection:
+        task.apply_async(args, connection=connection, retry=False)
+
+
+def sweep_refresh_requests() -> int:
+    """Queue a refresh of every dispute with waiting requests and none queued; returns how many were sent.
+
+    Catches up after a broker outage (the edits' own sends failed) or a lost message, with no further edit.
+    """
+    pending = RefreshRequest.objects.order_by().values_list("dispute_id", flat=True).distinct()
+    return sum(enqueue_refresh(dispute_id) for dispute_id in sorted(pending))

@@ -1,15 +1,20 @@
 """Celery tasks: thin wrappers that take ids and call the services."""
 
+import logging
+
 from celery import shared_task
+from celery.signals import worker_ready
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from disputes.models import Dispute
 from tariffs.services import measures_refresh_status
 
-from . import services
+from . import queueing, services
 from .choices import RecordType
 from .queueing import request_refresh
+
+logger = logging.getLogger(__name__)
 
 RETRY = {
     "acks_late": True,
@@ -36,3 +41,18 @@ def refresh_all_disputes() -> int:
     ids = list(Dispute.objects.values_list("pk", flat=True))
     request_refresh((pk, RecordType.ALL, 0) for pk in ids)
     return len(ids)
+
+
+@shared_task(ignore_result=True)
+def sweep_refresh_requests() -> int:
+    """Every few minutes (beat) and when a worker starts: send again the refreshes the queue lost."""
+    return queueing.sweep_refresh_requests()
+
+
+@worker_ready.connect(dispatch_uid="timelines-sweep-on-worker-start")
+def _sweep_when_a_worker_starts(sender=None, **kwargs):
+    # A worker back after an outage catches up on the edits made meanwhile, without waiting for beat.
+    try:
+        sweep_refresh_requests.delay()
+    except Exception:
+        logger.exception("could not queue the sweep of refresh requests; beat will")

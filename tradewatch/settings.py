@@ -336,17 +336,35 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-# A broker outage must not hold an edit for long: give up publishing quickly (the edit is saved,
-# the refresh request waits in the database for the next edit or the nightly run).
+# Publishes other than an edit's (beat, a worker's sweep) retry briefly; an edit's refresh is sent once,
+# within a fraction of a second, and swept up later if the broker is out (timelines/queueing.py).
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+# A task whose worker died unacknowledged goes back to the queue after the visibility timeout: a little
+# longer than a task may run, so a running task is never handed out twice; checked every 10 s.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 60),
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
+}
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+TIMELINES_SWEEP_SECONDS = env.int("TIMELINES_SWEEP_SECONDS", default=120)
+if TIMELINES_SWEEP_SECONDS < 10:
+    raise ImproperlyConfigured("TIMELINES_SWEEP_SECONDS must be a number of seconds, 10 or more.")
 CELERY_BEAT_SCHEDULE = {
     "refresh-all-timelines-nightly": {
         "task": "timelines.tasks.refresh_all_disputes",
         "schedule": crontab(
             hour=env.int("TIMELINES_NIGHTLY_HOUR", default=0), minute=env.int("TIMELINES_NIGHTLY_MINUTE", default=5)
         ),
+    },
+    # Refresh requests the queue lost (broker outage, message dropped) are sent again; edits need
+    # no further edit to show. Workers sweep on start too (timelines/tasks.py).
+    "sweep-refresh-requests": {
+        "task": "timelines.tasks.sweep_refresh_requests",
+        "schedule": TIMELINES_SWEEP_SECONDS,
+        "options": {"expires": TIMELINES_SWEEP_SECONDS},
     },
 }
 

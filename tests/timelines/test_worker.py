@@ -2,16 +2,21 @@
 
 import datetime as dt
 import os
+import re
+import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
 import uuid
+from io import StringIO
 from pathlib import Path
 
 import pytest
 import redis
 from django.conf import settings
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -61,31 +66,44 @@ def committed_dataset(queue):
     return Dispute.objects.get(slug="canada-china")
 
 
-@pytest.fixture
-def worker(queue, tmp_path):
-    log = tmp_path / "worker.log"
+def start_worker(*, queue: str, log: Path, broker_url: str | None = None, **env_vars) -> subprocess.Popen:
+    """A real worker process consuming ``queue``, ready to take tasks; its output goes to ``log``."""
     env = {
         **os.environ,
         "DATABASE_URL": worker_database_url("tw-test-worker"),
-        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        "CELERY_BROKER_URL": broker_url or settings.CELERY_BROKER_URL,
         "CELERY_TASK_DEFAULT_QUEUE": queue,
+        **env_vars,
     }
     command = [
         sys.executable, "-m", "celery", "-A", "tradewatch", "worker", "--pool=solo", "--concurrency=1",
         "-Q", queue, "--without-heartbeat", "--without-mingle", "--without-gossip", "--loglevel=INFO",
-        f"--hostname={queue}@%h",
+        f"--hostname={queue}-{uuid.uuid4().hex[:4]}@%h",
     ]  # fmt: skip
     with log.open("w") as out:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603
-    assert wait_for(lambda: "ready." in log.read_text(), timeout=60), log.read_text()
     process.log = log
-    yield process
+    if not wait_for(lambda: "ready." in log.read_text(), timeout=60):
+        stop_worker(process)
+        pytest.fail(f"the worker did not start:\n{log.read_text()}")
+    return process
+
+
+def stop_worker(process: subprocess.Popen) -> None:
     if process.poll() is None:
         process.terminate()
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+            process.wait(timeout=10)
+
+
+@pytest.fixture
+def worker(queue, tmp_path):
+    process = start_worker(queue=queue, log=tmp_path / "worker.log")
+    yield process
+    stop_worker(process)
 
 
 def test_a_committed_event_reaches_the_timeline_through_the_worker(committed_dataset, worker):
@@ -167,9 +185,11 @@ def _make_big_dispute(events: int) -> Dispute:
 
 
 def _refresh_lock_held() -> bool:
+    # In this test database only: other test runs on the same server take the same locks in theirs.
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = %s AND granted",
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = %s AND granted"
+            " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
             [LOCK_NAMESPACE],
         )
         return cursor.fetchone()[0] > 0
@@ -200,4 +220,137 @@ def test_a_worker_killed_mid_refresh_leaves_the_old_timeline_and_the_next_run_co
     entries = TimelineEntry.objects.filter(dispute=dispute)
     assert entries.count() == 30_000
     assert set(entries.values_list("title", flat=True)) == {"New title"}
+    assert not RefreshRequest.objects.filter(dispute_id=dispute.pk).exists()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class PrivateRedis:
+    """A redis-server of the test's own on a free port, to stop or freeze (never the shared one)."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen(  # noqa: S603
+            [shutil.which("redis-server") or "redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
+             "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        )  # fmt: skip
+        assert wait_for(lambda: self._answers(), timeout=10)
+
+    def _answers(self) -> bool:
+        try:
+            return redis.Redis.from_url(self.url, socket_timeout=0.5).ping()
+        except redis.RedisError:
+            return False
+
+    def freeze(self):
+        os.killpg(self.process.pid, signal.SIGSTOP)
+
+    def thaw(self):
+        os.killpg(self.process.pid, signal.SIGCONT)
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.thaw()
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def private_redis():
+    server = PrivateRedis()
+    yield server
+    server.stop()
+
+
+EDITS_SCRIPT = """
+import time
+from django.db import transaction
+from disputes.models import Dispute, Event, EventCitation, Source
+dispute, source = Dispute.objects.get(slug="canada-china"), Source.objects.order_by("pk").first()
+for i in range(20):
+    started = time.monotonic()
+    with transaction.atomic():
+        event = Event.objects.create(dispute=dispute, date="2025-06-06", kind="statement", title=f"Outage edit {i}")
+        EventCitation.objects.create(event=event, source=source)
+    print("took", time.monotonic() - started, flush=True)
+"""
+
+
+def make_edits(broker_url: str) -> list[float]:
+    """20 edits, each committed on its own, by a process whose broker is ``broker_url``; their durations."""
+    env = {**os.environ, "DATABASE_URL": worker_database_url("tw-test-edits"), "CELERY_BROKER_URL": broker_url}
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "shell", "-v", "0", "-c", EDITS_SCRIPT],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return [float(line.split()[1]) for line in result.stdout.splitlines() if line.startswith("took ")]
+
+
+@pytest.mark.parametrize("outage", ["frozen", "down"])
+def test_edits_made_during_a_broker_outage_save_at_once_and_reach_the_timeline_when_it_returns(
+    committed_dataset, queue, private_redis, tmp_path, outage
+):
+    if outage == "frozen":  # accepts connections, never answers (SIGSTOP)
+        private_redis.start()
+        private_redis.freeze()
+    durations = make_edits(private_redis.url)  # "down": nothing listens on the port yet
+    assert len(durations) == 20 and max(durations) < 1.0, durations
+    edits = Event.objects.filter(title__startswith="Outage edit")
+    assert edits.count() == 20 and not TimelineEntry.objects.filter(event__in=edits).exists()
+
+    if outage == "frozen":
+        private_redis.thaw()
+    else:
+        private_redis.start()
+    worker = start_worker(queue=queue, log=tmp_path / "worker.log", broker_url=private_redis.url)
+    try:
+        # No further edit: the worker's start-up sweep sends the refresh the edits could not.
+        caught_up = wait_for(lambda: TimelineEntry.objects.filter(event__in=edits).count() == 20, timeout=60)
+        assert caught_up, worker.log.read_text()
+    finally:
+        stop_worker(worker)
+
+
+def test_the_sweep_command_sends_a_refresh_for_each_dispute_with_waiting_edits(committed_dataset, queue):
+    broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    RefreshRequest.objects.get_or_create(dispute_id=committed_dataset.pk, record_type=RecordType.SUMMARY)
+    before = broker.llen(queue)
+    call_command("sweep_refresh_requests", stdout=StringIO())
+    assert broker.llen(queue) == before + 1
+    call_command("sweep_refresh_requests", stdout=StringIO())  # already queued: not sent twice
+    assert broker.llen(queue) == before + 1
+    assert RefreshState.objects.get(dispute_id=committed_dataset.pk).queued_at is not None
+
+
+def test_a_refresh_whose_worker_was_killed_is_redelivered_and_completes(committed_dataset, queue, tmp_path):
+    dispute = _make_big_dispute(30_000)  # creating the dispute asked for its full build
+    assert RefreshRequest.objects.filter(dispute_id=dispute.pk, record_type=RecordType.ALL).exists()
+    short = {"CELERY_VISIBILITY_TIMEOUT": "5"}  # production: a little above the task time limit
+    first = start_worker(queue=queue, log=tmp_path / "first.log", **short)  # takes the refresh the dispute queued
+    try:
+        assert wait_for(_refresh_lock_held, timeout=30, interval=0.02), first.log.read_text()
+        task_id = re.findall(r"refresh_dispute_timeline\[([0-9a-f-]+)\] received", first.log.read_text())[-1]
+        os.kill(first.pid, signal.SIGKILL)  # mid-refresh: the message was never acknowledged
+        first.wait(timeout=10)
+    finally:
+        stop_worker(first)
+    assert wait_for(lambda: not _refresh_lock_held(), timeout=30)
+    assert not TimelineEntry.objects.filter(dispute=dispute).exists()
+
+    second = start_worker(queue=queue, log=tmp_path / "second.log", **short)
+    try:
+        assert wait_for(lambda: f"[{task_id}] succeeded" in second.log.read_text(), timeout=60), second.log.read_text()
+    finally:
+        stop_worker(second)
+    assert TimelineEntry.objects.filter(dispute=dispute).count() == 30_000
     assert not RefreshRequest.objects.filter(dispute_id=dispute.pk).exists()
