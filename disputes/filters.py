@@ -34,7 +34,9 @@ class CaseIdentifierField(forms.CharField):
         case = Case.objects.filter(pk=int(value)).first() if value.isascii() and value.isdecimal() else None
         case = case or Case.objects.filter(reference__iexact=value).first()
         if case is None:
-            raise forms.ValidationError(_("No case has the id or reference “%(value)s”."), params={"value": value})
+            raise forms.ValidationError(
+                _("No case has the id or reference “%(value)s”."), code="unknown_case", params={"value": value}
+            )
         return case
 
 

@@ -259,7 +259,7 @@ REST_FRAMEWORK = {
         "anon_read": env_rate("API_ANON_READ_RATE", default="300/minute"),
         "write": env_rate("API_WRITE_RATE", default="120/minute"),
     },
-    "DEFAULT_SCHEMA_CLASS": "drf_standardized_errors.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "disputes.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "tradewatch.db_errors.api_exception_handler",  # drf-standardized-errors', outages as 503
     "DATETIME_FORMAT": "iso-8601",
     "COERCE_DECIMAL_TO_STRING": True,

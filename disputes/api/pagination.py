@@ -22,6 +22,14 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
             return 0
         return self._bounded(raw, self.offset_query_param, low=0, high=self.max_offset)
 
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        bounds = {self.limit_query_param: (1, self.max_limit), self.offset_query_param: (0, self.max_offset)}
+        for parameter in parameters:
+            low, high = bounds[parameter["name"]]
+            parameter["schema"] = {**parameter["schema"], "minimum": low, "maximum": high}
+        return parameters
+
     @staticmethod
     def _bounded(raw: str, name: str, *, low: int, high: int | None) -> int:
         try:

@@ -102,7 +102,7 @@ class CitationSerializer(serializers.Serializer):
     publisher = serializers.CharField(source="source.publisher")
     published_on = serializers.DateField(source="source.published_on", allow_null=True)
     kind = serializers.ChoiceField(source="source.kind", choices=SourceKind.choices)
-    document_url = serializers.URLField(source="source.url", help_text="The document itself.")
+    document_url = serializers.URLField(source="source.url", allow_blank=True, help_text="The document itself.")
     field = serializers.CharField(source="field_name", help_text="The one field it supports, if any.")
     locator = serializers.CharField()
     quote = serializers.CharField()
@@ -178,13 +178,13 @@ class CaseBriefSerializer(serializers.ModelSerializer):
         fields = ["id", "url", "reference", "title"]
 
 
-class CaseSerializer(RejectUnknownFieldsMixin, ModelCleanMixin, serializers.ModelSerializer):
+class CaseSerializer(serializers.ModelSerializer):
     url = api_link("cases")
     html_url = page_link("case")
-    dispute = serializers.SlugRelatedField(slug_field="slug", queryset=Dispute.objects.all())
-    complainant = ActorIdentifierField(required=False, allow_null=True)
-    respondent = ActorIdentifierField()
-    document_url = serializers.URLField(source="url", required=False, allow_blank=True)
+    dispute = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    complainant = ActorBriefSerializer(read_only=True, allow_null=True)
+    respondent = ActorBriefSerializer(read_only=True)
+    document_url = serializers.URLField(source="url", read_only=True, allow_blank=True)
     sources = CitationSerializer(source="citations", many=True, read_only=True)
 
     class Meta:
@@ -193,14 +193,29 @@ class CaseSerializer(RejectUnknownFieldsMixin, ModelCleanMixin, serializers.Mode
             "id", "url", "html_url", "dispute", "forum", "reference", "title", "summary", "complainant",
             "respondent", "stage", "initiated_on", "document_url", "sources", "created_at", "updated_at",
         ]  # fmt: skip
-        read_only_fields = ["created_at", "updated_at"]
+        read_only_fields = fields
+
+
+class CaseWriteSerializer(RejectUnknownFieldsMixin, ModelCleanMixin, serializers.ModelSerializer):
+    """Creates or changes a case; actors are given by slug or ISO code. Answers with the case as read."""
+
+    dispute = serializers.SlugRelatedField(slug_field="slug", queryset=Dispute.objects.all())
+    complainant = ActorIdentifierField(required=False, allow_null=True)
+    respondent = ActorIdentifierField()
+    document_url = serializers.URLField(source="url", required=False, allow_blank=True)
+
+    ignored_fields = tuple(CaseSerializer.Meta.fields)
+
+    class Meta:
+        model = Case
+        fields = [
+            "dispute", "forum", "reference", "title", "summary", "complainant", "respondent", "stage",
+            "initiated_on", "document_url",
+        ]  # fmt: skip
         validators = []
 
     def to_representation(self, instance):
-        data = super().to_representation(instance)
-        data["complainant"] = ActorBriefSerializer(instance.complainant).data if instance.complainant else None
-        data["respondent"] = ActorBriefSerializer(instance.respondent).data
-        return data
+        return CaseSerializer(instance, context=self.context).data
 
 
 class ParticipantSerializer(serializers.Serializer):

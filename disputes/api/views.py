@@ -21,6 +21,7 @@ from .rows import EVENT_COLUMNS, event_rows
 from .serializers import (
     ActorSerializer,
     CaseSerializer,
+    CaseWriteSerializer,
     DisputeSerializer,
     EventSerializer,
     EventWriteSerializer,
@@ -83,6 +84,7 @@ class CaseViewSet(ApiViewSet):
         Prefetch("citations", queryset=CaseCitation.objects.select_related("source"))
     )
     serializer_class = CaseSerializer
+    write_serializer_class = CaseWriteSerializer
     filterset_class = CaseFilter
     history_models = (Case, CaseCitation, Source, Actor, Dispute)
     csv_name = "cases"
