@@ -29,14 +29,11 @@
     return prefersReducedMotion() ? false : { duration: 300, easingFunction: "easeInOutQuad" };
   }
 
-  // Plain text from a string that may or may not be HTML-escaped: "Fish &amp; seafood"
-  // and "Fish & seafood" both give "Fish & seafood". DOMParser runs no script.
-  var parser = typeof DOMParser === "function" ? new DOMParser() : null;
+  // The data's texts are plain text, shown exactly as typed: "Tariff <25% & more" stays so. They
+  // are never read as HTML (that would eat what looks like a tag, and parse attacker markup).
   function plainText(value) {
     if (value === null || value === undefined) return "";
-    var s = String(value);
-    if (!parser || !/[&<]/.test(s)) return s;
-    return parser.parseFromString(s, "text/html").documentElement.textContent || "";
+    return String(value);
   }
 
   // vis-timeline renders item content, tooltips and group labels as (filtered) HTML:
