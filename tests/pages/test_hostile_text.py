@@ -120,6 +120,23 @@ def test_the_lane_labels_reach_the_timeline_script_as_json_data(client, hostile)
     assert labels["leader_call"] and labels["announcement"]
 
 
+def test_the_refusal_of_a_bad_group_by_is_in_the_reader_s_language(client):
+    html = get(client, "/fr/disputes/canada-china/", {"group_by": "lanes"})
+    assert "Lignes: Choisissez des lignes par camp ou par catégorie." in html
+
+
+@pytest.mark.parametrize(
+    ("url", "parameter"),
+    [("/en/disputes/canada-china/", name) for name in ("kind", "side", "record_type", "date_after", "actor")]
+    + [("/en/measures/", name) for name in ("in_force_on", "imposed_by", "type", "hs", "ordering", "page", "q")],
+)
+def test_hostile_filter_values_are_shown_as_text(client, url, parameter):
+    for payload in PAYLOADS:
+        response = client.get(url, {parameter: payload})
+        assert response.status_code == 200, (url, parameter)
+        assert_nothing_injected(response.content.decode(), f"{url}?{parameter}")
+
+
 def test_record_pages_show_hostile_text_as_text(client, hostile):
     pages = {
         "event": f"/en/events/{hostile['event'].pk}/",
