@@ -89,6 +89,12 @@ def test_patching_an_event_to_a_date_outside_the_range_is_a_400_and_changes_noth
     assert Event.objects.get(pk=event.pk).date == event.date
 
 
+def test_a_french_reader_is_told_the_range_in_french(editor):  # noqa: F811
+    response = editor.post("/api/v1/events/", body(EVENT, date=FAR_FUTURE), format="json", HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 400
+    assert "hors limites" in " ".join(error["detail"] for error in response.json()["errors"])
+
+
 def test_an_event_on_the_first_and_last_accepted_days_is_written(editor):  # noqa: F811
     data = body(EVENT, date=DATE_MIN.isoformat(), end_date=DATE_MAX.isoformat())
     response = editor.post("/api/v1/events/", data, format="json")
