@@ -242,6 +242,13 @@ class _Loader:
             }
             if values["url"]:
                 lookup = {"url": values.pop("url")}
+                if not Source.objects.filter(**lookup).exists():
+                    # An address found for a source loaded without one: the same source, now followable.
+                    unlinked = Source.objects.filter(
+                        url="", **{k: values[k] for k in ("title", "publisher", "published_on")}
+                    ).first()
+                    if unlinked is not None:
+                        lookup, values["url"] = {"pk": unlinked.pk}, lookup["url"]
             else:
                 lookup = {k: values.pop(k) for k in ("title", "publisher", "published_on", "url")}
             self.sources[key] = self.upsert(Source, lookup, values, where)

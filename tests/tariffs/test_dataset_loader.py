@@ -8,7 +8,7 @@ import pytest
 import yaml
 from django.core.management import CommandError, call_command
 
-from disputes.models import Actor, Case, Event, Source
+from disputes.models import Actor, Case, Event, EventCitation, Source
 from tariffs.dataset_loader import DatasetError, load_dataset
 from tariffs.models import ExposureFigure, Measure, MeasureLink
 
@@ -114,3 +114,20 @@ def test_a_bad_file_is_refused_and_writes_nothing(tmp_path, break_it, complaint)
 def test_the_command_reports_an_unknown_dataset_clearly():
     with pytest.raises(CommandError, match="No dataset named 'atlantis'. Available: canada-china"):
         call_command("load_dataset", "atlantis")
+
+
+def test_an_address_found_later_links_the_same_source_instead_of_adding_one(tmp_path):
+    data = mini()
+    unlinked = next(row for row in data["sources"] if not row.get("url"))
+    load_dataset(write(tmp_path, data))
+    source = Source.objects.get(title=unlinked["title"], url="")
+    cited_by = set(EventCitation.objects.filter(source=source).values_list("pk", flat=True))
+    count = Source.objects.count()
+
+    unlinked["url"] = "https://example.org/found-later"
+    report = load_dataset(write(tmp_path, data))
+    source.refresh_from_db()
+    assert source.url == "https://example.org/found-later" and Source.objects.count() == count
+    assert set(EventCitation.objects.filter(source=source).values_list("pk", flat=True)) == cited_by
+    assert source.history.first().url == "https://example.org/found-later"  # the correction is kept in history
+    assert load_dataset(write(tmp_path, data)).changes == 0, report.lines()
