@@ -3,9 +3,9 @@
 import datetime as dt
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Case, CharField, Exists, OuterRef, Q, Subquery, Value, When
 
-from .choices import RateState
+from .choices import MeasureStatus, RateState
 from .rate_periods import covering
 
 
@@ -30,6 +30,35 @@ class MeasureQuerySet(models.QuerySet):
     def with_rate_on(self, day: dt.date):
         """Annotate ``rate_on_date``: the ad valorem rate in force on ``day`` (None if none)."""
         return self.annotate(rate_on_date=Subquery(self._periods_in_force_on(day).values("rate_percent")[:1]))
+
+    def with_status_on(self, day: dt.date):
+        """Annotate ``status_on_date``: the status on ``day`` (None before ``announced_on``).
+
+        The SQL form of ``rate_periods.status_on``; a test checks both agree on every measure.
+        """
+        from .models import RatePeriod
+
+        periods = RatePeriod.objects.filter(measure=OuterRef("pk"))
+        covering_day = periods.covering(day)
+        status = Case(
+            When(announced_on__gt=day, then=Value(None)),
+            When(Exists(covering_day.filter(state=RateState.IN_FORCE)), then=Value(MeasureStatus.IN_FORCE)),
+            When(Exists(covering_day), then=Value(MeasureStatus.SUSPENDED)),
+            When(
+                ~Exists(periods),
+                then=Case(
+                    When(status=MeasureStatus.PROPOSED, then=Value(MeasureStatus.PROPOSED)),
+                    default=Value(MeasureStatus.ANNOUNCED),
+                ),
+            ),
+            # Announced, no period started yet.
+            When(~Exists(periods.filter(valid_from__lte=day)), then=Value(MeasureStatus.ANNOUNCED)),
+            # Between two windows.
+            When(Exists(periods.filter(valid_from__gt=day)), then=Value(MeasureStatus.SUSPENDED)),
+            default=Value(MeasureStatus.ENDED),
+            output_field=CharField(),
+        )
+        return self.annotate(status_on_date=status)
 
     def in_dispute(self, dispute):
         return self.filter(dispute=dispute)

@@ -1,7 +1,8 @@
 """Rules about a measure's dated rate periods, in one place.
 
 ``valid_to`` is the last day a period applies (inclusive); ``None`` means open-ended. The SQL form
-of "covers day D" is :func:`covering`; the Python form is :func:`covers`. They must agree.
+of "covers day D" is :func:`covering`; the Python form is :func:`covers`. They must agree. Likewise
+"status on D" is :func:`status_on` here and ``MeasureQuerySet.with_status_on`` in SQL.
 """
 
 from __future__ import annotations
@@ -71,3 +72,17 @@ def derive_status(periods: Sequence[PeriodLike], today: dt.date, current: str) -
         has_past = any(p.valid_from <= today for p in periods)
         return MeasureStatus.SUSPENDED if has_past else MeasureStatus.ANNOUNCED
     return MeasureStatus.ENDED
+
+
+def status_on(periods: Sequence[PeriodLike], day: dt.date, *, announced_on: dt.date, current: str) -> str | None:
+    """A measure's status on ``day`` (a ``MeasureStatus`` value), or None before it was announced.
+
+    None means "not yet announced": the measure did not exist for readers on that day, so no status
+    choice fits it. From ``announced_on`` on, the periods decide (:func:`derive_status`): announced until
+    a period starts, in force or suspended as the period covering ``day`` says, suspended between two
+    windows, ended after the last one. A period without an end is taken as open-ended: the model cannot
+    yet say "end unknown", so a deposit whose end no source gives reads as in force until one is recorded.
+    """
+    if day < announced_on:
+        return None
+    return derive_status(periods, day, current)
