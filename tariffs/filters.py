@@ -1,6 +1,7 @@
 """FilterSet of measures, shared by the API and the pages."""
 
 import django_filters
+from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
@@ -8,6 +9,15 @@ from disputes.filters import ActorIdentifierFilter, DisputeSlugFilter, SearchFil
 
 from .choices import MeasureStatus, MeasureType
 from .models import Measure
+
+
+class MeasureFilterForm(forms.Form):
+    def clean(self):
+        data = super().clean()
+        on, in_force_on = data.get("on"), data.get("in_force_on")
+        if on and in_force_on and on != in_force_on:
+            self.add_error("on", _("“on” and “in_force_on” must be the same date; give one of them."))
+        return data
 
 
 class MeasureFilter(django_filters.FilterSet):
@@ -29,7 +39,15 @@ class MeasureFilter(django_filters.FilterSet):
     in_force_on = django_filters.DateFilter(
         method="filter_in_force_on",
         label=_("In force on"),
-        help_text=_("Measures in force on this date; each result then carries rate_on_date."),
+        help_text=_("Measures in force on this date; each result then carries status_on_date and rate_on_date."),
+    )
+    on = django_filters.DateFilter(
+        method="filter_on",
+        label=_("On"),
+        help_text=_(
+            "Filters nothing: each result carries status_on_date and rate_on_date for this date. "
+            "With in_force_on, give the same date or none."
+        ),
     )
     announced_after = django_filters.DateFilter(field_name="announced_on", lookup_expr="gte")
     announced_before = django_filters.DateFilter(field_name="announced_on", lookup_expr="lte")
@@ -40,7 +58,8 @@ class MeasureFilter(django_filters.FilterSet):
 
     class Meta:
         model = Measure
-        fields = ["dispute", "imposed_by", "applies_to", "type", "status", "hs", "in_force_on", "q"]
+        fields = ["dispute", "imposed_by", "applies_to", "type", "status", "hs", "in_force_on", "on", "q"]
+        form = MeasureFilterForm
 
     def filter_imposed_by(self, queryset, name, actor):
         return queryset.imposed_by(actor) if actor else queryset
@@ -52,4 +71,7 @@ class MeasureFilter(django_filters.FilterSet):
         return queryset.with_hs_prefix(value) if value else queryset
 
     def filter_in_force_on(self, queryset, name, day):
-        return queryset.in_force(on=day).with_rate_on(day) if day else queryset
+        return queryset.in_force(on=day).with_rate_on(day).with_status_on(day) if day else queryset
+
+    def filter_on(self, queryset, name, day):
+        return queryset.with_rate_on(day).with_status_on(day) if day else queryset

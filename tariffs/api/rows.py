@@ -15,7 +15,7 @@ MEASURE_COLUMNS = (
 
 
 def measure_rows(page: list[dict], request) -> list[dict]:
-    """The ``MeasureSerializer`` shape (plus ``rate_on_date`` when present) of a page of rows."""
+    """The ``MeasureSerializer`` shape (plus ``status_on_date`` and ``rate_on_date`` when present) of a page of rows."""
     ids = [row["id"] for row in page]
     targets = grouped(
         Measure.applies_to.through.objects.filter(measure_id__in=ids).order_by("measure_id", "actor__name", "actor_id"),
@@ -101,6 +101,8 @@ def measure_rows(page: list[dict], request) -> list[dict]:
             "created_at": row["created_at"],
             "updated_at": row["updated_at"],
         }
+        if "status_on_date" in row:
+            item["status_on_date"] = row["status_on_date"]
         if "rate_on_date" in row:
             item["rate_on_date"] = plain_decimal(row["rate_on_date"])
         results.append(item)

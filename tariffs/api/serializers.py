@@ -86,14 +86,23 @@ class MeasureSerializer(serializers.ModelSerializer):
         return [line.hs_code for line in measure.product_lines.all()]
 
 
-class MeasureInForceSerializer(MeasureSerializer):
-    """A measure listed with ``in_force_on``: it also carries the rate on that date."""
+class MeasureOnDateSerializer(MeasureSerializer):
+    """A measure listed with ``in_force_on`` or ``on``: it also carries its status and rate on that date."""
 
-    rate_on_date = NormalizedDecimalField(max_digits=7, decimal_places=3, read_only=True, allow_null=True)
+    # Not read-only, so the schema does not mark them required: they are present only with a date.
+    status_on_date = serializers.ChoiceField(
+        choices=MeasureStatus.choices, required=False, allow_null=True,
+        help_text="Status on the date asked (``in_force_on`` or ``on``); null if not yet announced that day. "
+        "``status`` stays today's status.",
+    )  # fmt: skip
+    rate_on_date = NormalizedDecimalField(
+        max_digits=7, decimal_places=3, required=False, allow_null=True,
+        help_text="Ad valorem rate in force on the date asked; null if none. Only with ``in_force_on`` or ``on``.",
+    )  # fmt: skip
 
     class Meta(MeasureSerializer.Meta):
-        fields = [*MeasureSerializer.Meta.fields, "rate_on_date"]
-        read_only_fields = fields
+        fields = [*MeasureSerializer.Meta.fields, "status_on_date", "rate_on_date"]
+        read_only_fields = MeasureSerializer.Meta.fields
 
 
 class HsCodeField(serializers.RegexField):

@@ -1,6 +1,7 @@
 """API viewset of measures."""
 
 from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema, extend_schema_view
 
 from disputes.api.history import HistoryMixin
 from disputes.api.viewsets import ApiViewSet
@@ -10,14 +11,17 @@ from tariffs.history import MEASURE_REVISIONS
 from tariffs.models import Measure, MeasureCitation, MeasureLink, ProductLine, RatePeriod
 
 from .rows import MEASURE_COLUMNS, measure_rows
-from .serializers import MeasureInForceSerializer, MeasureSerializer, MeasureWriteSerializer
+from .serializers import MeasureOnDateSerializer, MeasureSerializer, MeasureWriteSerializer
 
 
+@extend_schema_view(list=extend_schema(responses=MeasureOnDateSerializer))
 class MeasureViewSet(HistoryMixin, ApiViewSet):
     """Tariffs, surtaxes, duties, quotas and suspensions, with their dated rates.
 
-    With ``in_force_on=YYYY-MM-DD`` the list holds the measures in force that day, each with
-    ``rate_on_date``.
+    With ``in_force_on=YYYY-MM-DD`` the list holds the measures in force that day; with ``on=YYYY-MM-DD``
+    it filters nothing. Either way each result then carries ``status_on_date`` (its status that day:
+    proposed, announced, in force, suspended, ended; null before its announcement) and ``rate_on_date``,
+    while ``status`` stays today's status.
     """
 
     queryset = Measure.objects.select_related("dispute", "imposed_by").prefetch_related(
@@ -39,6 +43,12 @@ class MeasureViewSet(HistoryMixin, ApiViewSet):
     page_kind = "measure"
 
     def get_serializer_class(self):
-        if self.action == "list" and self.request.query_params.get("in_force_on"):
-            return MeasureInForceSerializer
+        params = self.request.query_params
+        if self.action == "list" and (params.get("in_force_on") or params.get("on")):
+            return MeasureOnDateSerializer
         return super().get_serializer_class()
+
+    def values_of(self, queryset):
+        """The rows of ``queryset`` as ``values()`` dicts, with the on-date annotations when asked."""
+        on_date = [name for name in ("status_on_date", "rate_on_date") if name in queryset.query.annotations]
+        return queryset.prefetch_related(None).values(*self.list_columns, *on_date)

@@ -1,0 +1,95 @@
+"""``status_on_date`` beside ``rate_on_date``: a measure's status on the date asked, in JSON, CSV and the schema."""
+
+import csv
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+pytestmark = pytest.mark.django_db
+SUSPENDED_IN_2026 = {"M09-meal", "M09-peas", "M09-lobster-crab"}
+
+
+def by_reference(response):
+    assert response.status_code == 200, response.content
+    return {item["reference"]: item for item in response.json()["results"]}
+
+
+def test_china_march_2025_tariffs_suspended_today_read_in_force_on_1_april_2025(anonymous):
+    response = anonymous.get("/api/v1/measures/", {"imposed_by": "CN", "in_force_on": "2025-04-01", "limit": 500})
+    found = by_reference(response)
+    assert set(found) >= SUSPENDED_IN_2026
+    for reference in SUSPENDED_IN_2026:
+        assert found[reference]["status_on_date"] == "in_force"
+        assert found[reference]["status"] == "suspended"  # today, 29 Nov 2026
+        assert found[reference]["rate_on_date"] is not None
+    assert found["M09-meal"]["rate_on_date"] == "100"
+
+
+def test_china_march_2025_tariffs_read_suspended_on_1_june_2026_with_on(anonymous):
+    found = by_reference(anonymous.get("/api/v1/measures/", {"imposed_by": "CN", "on": "2026-06-01", "limit": 500}))
+    for reference in SUSPENDED_IN_2026:
+        assert found[reference]["status_on_date"] == "suspended"
+        assert found[reference]["rate_on_date"] is None
+    assert found["M09-oil"]["status_on_date"] == "in_force"
+
+
+def test_on_filters_nothing_and_gives_no_status_before_the_announcement(anonymous):
+    everything = anonymous.get("/api/v1/measures/", {"limit": 500}).json()["count"]
+    found = by_reference(anonymous.get("/api/v1/measures/", {"on": "2025-03-07", "limit": 500}))
+    assert len(found) == everything
+    assert found["M09-meal"]["status_on_date"] is None  # announced on 8 March 2025
+    assert found["M09-meal"]["status"] == "suspended"
+
+
+def test_status_on_date_appears_only_with_a_date(anonymous):
+    item = anonymous.get("/api/v1/measures/", {"limit": 1}).json()["results"][0]
+    assert "status_on_date" not in item and "rate_on_date" not in item
+
+
+def test_two_different_dates_are_a_400_naming_on(anonymous):
+    response = anonymous.get("/api/v1/measures/", {"on": "2025-04-01", "in_force_on": "2026-06-01"})
+    assert response.status_code == 400
+    body = response.json()
+    assert body["type"] == "validation_error"
+    assert [error["attr"] for error in body["errors"]] == ["on"]
+
+
+def test_a_bad_on_date_is_a_400_naming_on(anonymous):
+    response = anonymous.get("/api/v1/measures/", {"on": "soon"})
+    assert response.status_code == 400
+    assert [error["attr"] for error in response.json()["errors"]] == ["on"]
+
+
+def test_csv_carries_the_status_on_the_date(anonymous):
+    response = anonymous.get("/api/v1/measures/", {"imposed_by": "CN", "on": "2026-06-01", "format": "csv"})
+    assert response.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    found = {row["reference"]: row for row in rows}
+    assert {found[reference]["status_on_date"] for reference in SUSPENDED_IN_2026} == {"suspended"}
+    assert found["M09-oil"]["status_on_date"] == "in_force"
+
+
+@pytest.mark.parametrize("params", [{"in_force_on": "2025-04-01"}, {"on": "2026-06-01"}])
+def test_query_count_with_a_date_does_not_grow_with_page_size(anonymous, params):
+    def queries(limit):
+        with CaptureQueriesContext(connection) as captured:
+            assert anonymous.get("/api/v1/measures/", {**params, "limit": limit}).status_code == 200
+        return len(captured)
+
+    assert queries(2) == queries(500)
+
+
+def test_the_schema_describes_status_on_date_and_the_on_parameter():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    listing = schema["paths"]["/api/v1/measures/"]["get"]
+    parameters = {p["name"]: p for p in listing["parameters"]}
+    assert parameters["on"]["schema"]["format"] == "date" and parameters["on"]["description"]
+    page = listing["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    item = schema["components"]["schemas"][page]["properties"]["results"]["items"]["$ref"].rsplit("/", 1)[-1]
+    component = schema["components"]["schemas"][item]
+    assert {"status_on_date", "rate_on_date", "status"} <= set(component["properties"])
+    assert not {"status_on_date", "rate_on_date"} & set(component.get("required", []))
