@@ -60,3 +60,9 @@ class TradeFlow(models.TextChoices):
     TOTAL_TRADE = "total_trade", _("Total trade")
     REVENUE = "revenue", _("Revenue or receipts")
     OTHER = "other", _("Other")
+
+
+class ExposureBasis(models.TextChoices):
+    ONE_YEAR = "one_year", _("One year's value")
+    MULTI_YEAR_AVERAGE = "multi_year_average", _("Multi-year average")
+    DERIVED_SHARE = "derived_share", _("Derived share of a larger figure")

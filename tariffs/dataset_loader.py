@@ -425,6 +425,9 @@ class _Loader:
                 "flow": row["flow"],
                 "description": row["description"],
                 "year": row["year"],
+                "year_to": row.get("year_to"),
+                "basis": row.get("basis") or "one_year",
+                "hs_codes": " ".join(str(code) for code in row.get("hs") or []),
                 "amount": _decimal(row.get("amount"), where),
                 "currency": row.get("currency") or "",
                 "quantity": _decimal(row.get("quantity"), where),
@@ -432,7 +435,12 @@ class _Loader:
                 "source": self.source(row["source"], where),
                 "confidence": row.get("confidence") or "medium",
             }
-            self.upsert(ExposureFigure, {"dispute": self.dispute, "reference": row["reference"]}, values, where)
+            lookup = {"dispute": self.dispute, "reference": row["reference"]}
+            figure = self.upsert(ExposureFigure, lookup, values, where)
+            covered = [self.measure(ref, where) for ref in row.get("measures") or []]
+            if values["measure"] is not None and values["measure"] not in covered:
+                covered.insert(0, values["measure"])
+            self.sync_m2m(figure, "measures", covered)
 
 
 def _decimal(value, where):

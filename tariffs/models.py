@@ -15,10 +15,22 @@ from disputes.dates import in_range, validate_date_in_range
 from disputes.models import Actor, Case, Citation, Dispute, Event, Source, TimestampedModel
 
 from . import rate_periods
-from .choices import HsCodeBasis, LinkType, MeasureStatus, MeasureType, RateKind, RateState, TradeFlow
+from .choices import (
+    ExposureBasis,
+    HsCodeBasis,
+    LinkType,
+    MeasureStatus,
+    MeasureType,
+    RateKind,
+    RateState,
+    TradeFlow,
+)
 from .querysets import MeasureQuerySet, RatePeriodQuerySet
 
 hs_code_validator = RegexValidator(r"^[0-9]{2,10}$", _("An HS code is 2 to 10 digits, without dots or spaces."))
+hs_codes_validator = RegexValidator(
+    r"^([0-9]{2,10}( [0-9]{2,10})*)?$", _("HS codes are 2 to 10 digits each, separated by single spaces.")
+)
 
 
 class Measure(TimestampedModel):
@@ -268,7 +280,24 @@ class ExposureFigure(TimestampedModel):
     product = models.CharField(_("product"), max_length=200, blank=True)
     flow = models.CharField(_("what it measures"), max_length=12, choices=TradeFlow.choices)
     description = models.CharField(_("description"), max_length=400)
-    year = models.PositiveSmallIntegerField(_("year"))
+    year = models.PositiveSmallIntegerField(_("year"), help_text=_("The year, or the first year of a period."))
+    year_to = models.PositiveSmallIntegerField(
+        _("last year"), null=True, blank=True, help_text=_("For a multi-year average: the last year of the period.")
+    )
+    basis = models.CharField(_("basis"), max_length=20, choices=ExposureBasis.choices, default=ExposureBasis.ONE_YEAR)
+    hs_codes = models.CharField(
+        _("HS codes"),
+        max_length=200,
+        blank=True,
+        validators=[hs_codes_validator],
+        help_text=_("The products the figure covers, as HS codes separated by spaces (e.g. 1205 1514 2306)."),
+    )
+    measures = models.ManyToManyField(
+        Measure,
+        blank=True,
+        related_name="covering_exposure_figures",
+        help_text=_("Every measure whose products the figure covers (the single measure above is one of them)."),
+    )
     amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2, null=True, blank=True)
     currency = models.CharField(_("currency"), max_length=3, blank=True, help_text=_("ISO 4217, e.g. CAD"))
     quantity = models.DecimalField(_("quantity"), max_digits=16, decimal_places=2, null=True, blank=True)
@@ -294,7 +323,29 @@ class ExposureFigure(TimestampedModel):
                 condition=Q(quantity__isnull=True) | ~Q(quantity_unit=""), name="tariffs_exposure_quantity_has_unit"
             ),
             models.CheckConstraint(condition=Q(year__gte=1900) & Q(year__lte=2100), name="tariffs_exposure_year_range"),
+            models.CheckConstraint(
+                condition=Q(year_to__isnull=True) | Q(year_to__gt=F("year")), name="tariffs_exposure_period_ends_later"
+            ),
+            # An average is always shown as a period, so it must have one; a single year's value has none.
+            models.CheckConstraint(
+                condition=Q(basis=ExposureBasis.MULTI_YEAR_AVERAGE, year_to__isnull=False)
+                | (~Q(basis=ExposureBasis.MULTI_YEAR_AVERAGE) & Q(year_to__isnull=True)),
+                name="tariffs_exposure_average_has_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(hs_codes="") | Q(hs_codes__regex=r"^[0-9]{2,10}( [0-9]{2,10})*$"),
+                name="tariffs_exposure_hs_codes_digits",
+            ),
         ]
 
     def __str__(self):
         return self.description
+
+    @property
+    def period(self) -> str:
+        """The year, or the period of an average ("2020–2024"): an average never reads as one year."""
+        return f"{self.year}–{self.year_to}" if self.year_to else str(self.year)
+
+    @property
+    def hs_code_list(self) -> list[str]:
+        return self.hs_codes.split()

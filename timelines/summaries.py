@@ -17,10 +17,12 @@ from django.utils import translation
 from disputes.api.rows import plain_decimal
 from disputes.dates import DATE_MIN
 from disputes.selectors import dispute_sides, side_of_country
-from tariffs.choices import MeasureType, RateState
-from tariffs.models import ExposureFigure, Measure, RatePeriod
+from tariffs.choices import MeasureType, RateKind, RateState
+from tariffs.exposure import METHOD, exposure_figures_with_measures, trade_covered, trade_covered_data
+from tariffs.models import Measure, RatePeriod
 
 from .models import TimelineEntry
+from .state_of_play import latest_diplomacy, next_changes, open_cases
 
 LATEST = 5
 EXAMPLES = 3
@@ -40,12 +42,14 @@ def build_summary(dispute, today: dt.date) -> dict:
     targets: dict[int, set[str]] = defaultdict(set)
     for row in Measure.applies_to.through.objects.filter(measure_id__in=ids).values("measure_id", "actor__country"):
         targets[row["measure_id"]].add(side_of_country(sides, row["actor__country"]))
-    value = _trade_value(ids)
+    rate_kind = dict(RatePeriod.objects.filter(measure_id__in=ids).in_force_on(today).values_list("measure_id", "kind"))
+    figures = exposure_figures_with_measures(dispute)
 
     by_side = []
     for side in sides:
         measures = [m for m in in_force if side_of_country(sides, m["imposed_by__country"]) == side.slug]
         against = sorted({t for m in measures for t in targets[m["id"]]} - {"", side.slug})
+        covered = trade_covered(figures, in_force_ids=set(ids), side_measure_ids={m["id"] for m in measures})
         by_side.append(
             {
                 "side": side.slug,
@@ -59,11 +63,13 @@ def build_summary(dispute, today: dt.date) -> dict:
                         "type": m["type"],
                         "product_description": m["product_description"],
                         "rate_percent": plain_decimal(m["rate_on_date"]),
+                        "rate_kind": rate_kind.get(m["id"], ""),
                     }
                     for m in measures
                 ],
                 "count": len(measures),
-                "trade_value": _sum_by_currency(value[m["id"]] for m in measures if m["id"] in value),
+                "trade_value": [{"currency": t["currency"], "amount": t["amount"]} for t in covered.totals()],
+                "trade_covered": trade_covered_data(covered, today),
             }
         )
 
@@ -89,31 +95,15 @@ def build_summary(dispute, today: dt.date) -> dict:
         "latest": [_entry_brief(e) for e in latest],
         "upcoming": [_entry_brief(e) for e in upcoming],
         "series": monthly_series(dispute, sides, today),
+        "open_cases": open_cases(dispute, today),
+        "latest_diplomacy": latest_diplomacy(dispute, today),
+        "next_changes": next_changes(dispute, today),
+        "trade_covered_method": METHOD,
     }
     with translation.override("en"):
         data["text_en"] = summary_text_en(data, names={s.slug: s.name for s in sides}, today=today)
     data["text_fr"] = summary_text_fr(data, names=french_side_names(sides), today=today)
     return data
-
-
-def _trade_value(measure_ids: list[int]) -> dict[int, tuple[str, Decimal]]:
-    """Per measure, the most recent yearly trade figure with an amount: (currency, amount)."""
-    latest: dict[int, tuple[int, str, Decimal]] = {}
-    rows = (
-        ExposureFigure.objects.filter(measure_id__in=measure_ids, amount__isnull=False, flow__in=["exports", "imports"])
-        .order_by("measure_id", "year", "id")
-        .values_list("measure_id", "year", "currency", "amount")
-    )
-    for measure_id, year, currency, amount in rows:
-        latest[measure_id] = (year, currency, amount)
-    return {measure_id: (currency, amount) for measure_id, (_, currency, amount) in latest.items()}
-
-
-def _sum_by_currency(values) -> list[dict]:
-    totals: dict[str, Decimal] = defaultdict(Decimal)
-    for currency, amount in values:
-        totals[currency] += amount
-    return [{"currency": c, "amount": plain_decimal(a)} for c, a in sorted(totals.items())]
 
 
 def _entry_brief(entry: TimelineEntry) -> dict:
@@ -176,6 +166,8 @@ def _product(measure: dict) -> str:
 def _example(measure: dict) -> str:
     product = _product(measure)
     if measure["rate_percent"] is not None:
+        if measure.get("rate_kind") == RateKind.OVER_QUOTA:
+            return f"{measure['rate_percent']}% above quota on {product}"
         return f"{measure['rate_percent']}% on {product}"
     return f"{MeasureType(measure['type']).label.lower()} on {product}"
 
@@ -219,8 +211,11 @@ def summary_text_en(data: dict, *, names: dict[str, str], today: dt.date) -> str
         named = [_example(m) for m in _highest_rates_first(side)[:EXAMPLES]]
         listed = _listing(named, count, including=", including", more="more", colon=": ", conjunction=" and ")
         sentence = _end(f"{side['name']} has {count} {noun} in force against {against}{listed}")
-        if side["trade_value"]:
-            covered = " and ".join(_money(v["currency"], v["amount"]) for v in side["trade_value"])
+        totals = side.get("trade_covered", {}).get("totals", [])
+        if totals:
+            covered = " and ".join(
+                ("up to " if v["up_to"] else "") + _money(v["currency"], v["amount"]) for v in totals
+            )
             sentence += f" Where figures are known, they cover trade worth {covered} a year."
         sentences.append(sentence)
     if not sentences:
@@ -245,32 +240,88 @@ def _french_number(text: str) -> str:
     return text.replace(".", ",")
 
 
+# The French names of the products, keyed by the short English name the summary derives from the description.
+FRENCH_PRODUCTS = {
+    "canola seed from Richardson International and Viterra": "les graines de canola de Richardson International "
+    "et de Viterra",
+    "canola seed": "les graines de canola",
+    "rapeseed from Canada": "les graines de canola (colza) du Canada",
+    "rapeseed": "les graines de canola (colza)",
+    "rapeseed oil": "l'huile de canola",
+    "rapeseed oil cakes and meal": "les tourteaux de canola",
+    "canola oil": "l'huile de canola",
+    "canola meal": "les tourteaux de canola",
+    "peas": "les pois",
+    "pork": "le porc",
+    "beef": "le bœuf",
+    "aquatic products other than lobsters and crabs": "les produits aquatiques autres que les homards et les crabes",
+    "aquatic products": "les produits aquatiques",
+    "lobsters and crabs": "les homards et les crabes",
+    "electric and certain hybrid passenger cars, trucks, buses…": "les voitures, camions et autobus électriques et "
+    "certains hybrides",
+    "electric vehicles": "les véhicules électriques",
+    "chinese-made electric vehicles, up to 49,000 a year": "les véhicules électriques fabriqués en Chine, "
+    "jusqu'à 49\u00a0000 par an",
+    "steel products listed in Schedule 2 of the China Surtax…": "les produits d'acier de l'annexe 2 du décret de "
+    "surtaxe sur la Chine",
+    "aluminium products listed in Schedule 2 of the China Surtax…": "les produits d'aluminium de l'annexe 2 du décret "
+    "de surtaxe sur la Chine",
+    "batteries and battery parts": "les batteries et leurs pièces",
+    "semiconductors": "les semi-conducteurs",
+    "solar products": "les produits solaires",
+    "critical minerals and related products, including natural…": "les minéraux critiques et produits connexes",
+    "halogenated butyl rubber": "le caoutchouc butyle halogéné",
+    "steel goods": "les marchandises en acier",
+    "steel goods containing steel melted and poured in China": "les marchandises contenant de l'acier fondu et coulé "
+    "en Chine",
+    "aluminium goods containing aluminium smelted and cast in…": "les marchandises contenant de l'aluminium fondu et "
+    "coulé en Chine",
+}
+
+
+def _product_fr(measure: dict) -> str:
+    """The products in French; never the English description (a reference to the measure when no name is known)."""
+    english = _product(measure)
+    return (
+        FRENCH_PRODUCTS.get(english)
+        or FRENCH_PRODUCTS.get(english.lower())
+        or (f"les produits de la mesure {measure['reference']}" if measure.get("reference") else "les produits visés")
+    )
+
+
 def _example_fr(measure: dict) -> str:
-    product = _product(measure)
+    product = _product_fr(measure)
     if measure["rate_percent"] is not None:
-        return f"{_french_number(measure['rate_percent'])}\u00a0% sur {product}"
+        rate = f"{_french_number(measure['rate_percent'])}\u00a0%"
+        if measure.get("rate_kind") == RateKind.OVER_QUOTA:
+            return f"{rate} hors contingent sur {product}"
+        return f"{rate} sur {product}"
     with translation.override("fr"):
         return f"{str(MeasureType(measure['type']).label).lower()} sur {product}"
 
 
 def summary_text_fr(data: dict, *, names: dict[str, str], today: dt.date) -> str:
-    """The same paragraph in French, written from the same ``data`` (the products stay as entered)."""
+    """The same paragraph in French, written from the same ``data``, product names included."""
     day = f"{'1er' if today.day == 1 else today.day} {FRENCH_MONTHS[today.month - 1]} {today.year}"
     parts = []
     for side in data["sides"]:
         count = side["count"]
         if not count:
             continue
-        against = " et ".join(names.get(s, s) for s in side["against"]) or "l'autre partie"
+        against = " et ".join(french_with_article(names.get(s, s)) for s in side["against"]) or "l'autre partie"
         noun = "mesure" if count == 1 else "mesures"
         named = [_example_fr(m) for m in _highest_rates_first(side)[:EXAMPLES]]
-        listed = _listing(named, count, including=", dont", more="autres", colon="\u00a0: ", conjunction=" et ")
+        more = "autre" if count - len(named) == 1 else "autres"
+        listed = _listing(named, count, including=", dont", more=more, colon="\u00a0: ", conjunction=" et ")
         sentence = _end(
             f"{names.get(side['side'], side['name'])}\u00a0: {count} {noun} en vigueur contre {against}{listed}"
         )
-        if side["trade_value"]:
-            covered = " et ".join(_money_fr(v["currency"], v["amount"]) for v in side["trade_value"])
-            sentence += f" Là où les chiffres sont connus, elles visent des échanges de {covered} par an."
+        totals = side.get("trade_covered", {}).get("totals", [])
+        if totals:
+            covered = " et ".join(
+                ("d'au plus " if v["up_to"] else "de ") + _money_fr(v["currency"], v["amount"]) for v in totals
+            )
+            sentence += f" Là où les chiffres sont connus, elles visent des échanges {covered} par an."
         parts.append(sentence)
     if not parts:
         return f"Au {day}, aucune mesure n'est en vigueur."
@@ -287,3 +338,20 @@ def french_side_names(sides) -> dict[str, str]:
             code = sorted(side.countries)[0] if side.countries else ""
             names[side.slug] = str(dict(countries).get(code, side.name)) if code else side.name
     return names
+
+
+# French country names that take "le", "les" or no elision despite their ending.
+_MASCULINE = {"Mexique", "Cambodge", "Mozambique", "Zimbabwe", "Belize", "Suriname"}
+
+
+def french_with_article(name: str) -> str:
+    """ "la Chine", "le Canada", "l'Inde", "les États-Unis": the article a French sentence needs."""
+    if not name:
+        return name
+    if name.startswith(("États", "Pays", "Émirats", "Philippines", "Comores", "Maldives", "Seychelles")):
+        return f"les {name}"
+    if name[0] in "AEIOUÉÈÊÂÎÔÛaeiouéèêâîôû":
+        return f"l'{name}"
+    if name.split()[0].endswith("e") and name not in _MASCULINE:
+        return f"la {name}"
+    return f"le {name}"

@@ -82,7 +82,7 @@ def test_the_summary_of_5_june_2025_says_what_was_in_force_on_each_side(timeline
     assert stated == {"Canada": sides["canada"]["count"], "China": sides["china"]["count"]}
     assert summary.data["counts"]["events"] == Event.objects.filter(dispute=canada_china).count()
     assert summary.text_fr.startswith("Au 5 juin 2025 — ")
-    assert f"Chine\u00a0: {sides['china']['count']} mesures en vigueur contre Canada" in summary.text_fr
+    assert f"Chine\u00a0: {sides['china']['count']} mesures en vigueur contre le Canada" in summary.text_fr
     assert "100\u00a0% sur" in summary.text_fr
     assert summary.data["counts_by_kind"]["leader_call"] >= 1
 
