@@ -1,17 +1,24 @@
 """The timeline and summary of one dispute (read models built by the refresh jobs)."""
 
+import datetime as dt
+
 from django.shortcuts import get_object_or_404
-from rest_framework import generics
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from disputes.api.rendering import FastJSONRenderer
 from disputes.api.viewsets import ConditionalGetMixin
+from disputes.dates import validate_date_in_range
 from disputes.models import Dispute
+from tariffs.exposure import METHOD
 from timelines import timelinejs
 from timelines.filters import TimelineFilter
 from timelines.models import DisputeSummary, RefreshState, TimelineEntry
+from timelines.summaries import build_summary
 
 from .serializers import DisputeSummarySerializer, TimelineEntrySerializer
 
@@ -70,6 +77,28 @@ class DisputeTimelineView(DisputeReadModelMixin, generics.ListAPIView):
         return TimelineEntry.objects.filter(dispute=self.get_dispute())
 
 
+class SummaryDateSerializer(serializers.Serializer):
+    on = serializers.DateField(required=False, validators=[validate_date_in_range])
+
+
+ON_PARAMETER = OpenApiParameter(
+    "on",
+    OpenApiTypes.DATE,
+    description="The state of play on this date (YYYY-MM-DD); today without it. Same shape both ways.",
+)
+
+
+@extend_schema(
+    parameters=[ON_PARAMETER],
+    description=(
+        "The dispute at a glance on a date (`?on=YYYY-MM-DD`, today without it): per side, the measures in force "
+        "with their rates and the trade they cover (`trade_covered`: totals per currency, each `up_to` when partial, "
+        "and the figures counted); the open cases with their stage on that date (`open_cases`); the latest "
+        "diplomacy on or before it (`latest_diplomacy`); the next scheduled changes to measures after it "
+        "(`next_changes`); counts, latest developments, the monthly series and the generated text. "
+        "Trade covered: " + METHOD
+    ),
+)
 class DisputeSummaryView(DisputeReadModelMixin, generics.RetrieveAPIView):
     """The dispute at a glance: in force per side, counts, latest developments, monthly series, text."""
 
@@ -77,3 +106,24 @@ class DisputeSummaryView(DisputeReadModelMixin, generics.RetrieveAPIView):
 
     def get_object(self):
         return get_object_or_404(DisputeSummary.objects.select_related("dispute"), dispute=self.get_dispute())
+
+    def retrieve(self, request, *args, **kwargs):
+        params = SummaryDateSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        on = params.validated_data.get("on")
+        if on is None:
+            return super().retrieve(request, *args, **kwargs)
+        return Response(self.state_of_play(on))
+
+    def state_of_play(self, on: dt.date) -> dict:
+        """The summary computed for ``on`` from the current data, in the shape of the stored summary."""
+        dispute = self.get_dispute()
+        data = build_summary(dispute, on)
+        refreshed = DisputeSummary.objects.filter(dispute=dispute).values_list("refreshed_at", flat=True).first()
+        return {
+            "dispute": dispute.slug,
+            "as_of": on.isoformat(),
+            "text": {"en": data.pop("text_en"), "fr": data.pop("text_fr")},
+            "data": data,
+            "refreshed_at": serializers.DateTimeField().to_representation(refreshed) if refreshed else None,
+        }
