@@ -10,6 +10,7 @@ from disputes import history
 from disputes.history import EVENT_REVISIONS, Revision
 from disputes.models import Actor, Case, CaseCitation, Dispute, Event, EventCitation, EventParticipant, Source
 from disputes.search import searchable
+from tariffs import rate_periods
 from tariffs.history import MEASURE_REVISIONS
 from tariffs.models import Measure, MeasureCitation, MeasureLink, RatePeriod
 from timelines.models import DisputeSummary, TimelineEntry
@@ -78,6 +79,18 @@ def measure_detail(pk: int) -> Measure:
         )  # fmt: skip
         .get(pk=pk)
     )
+
+
+def measure_on_day(measure: Measure, periods, day: dt.date | None) -> dict:
+    """What the measure page shows for ``?on=D``: the day, the status that day, the period covering it."""
+    if day is None:
+        return {"day": None, "status_on_day": None, "period_on_day": None}
+    periods = list(periods)
+    return {
+        "day": day,
+        "status_on_day": measure.status_on(day, periods=periods),
+        "period_on_day": rate_periods.period_on(periods, day),
+    }
 
 
 #: The revisions a record page lists (newest first); the API lists them all.

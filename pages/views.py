@@ -20,7 +20,7 @@ from timelines.filters import KIND_CHOICES, TimelineFilter
 from timelines.models import TimelineEntry
 
 from . import selectors
-from .forms import TimelineViewForm
+from .forms import MeasureDayForm, TimelineViewForm
 from .timeline_widget import widget_data
 
 
@@ -85,11 +85,13 @@ def measure_list(request):
     today = timezone.localdate()
     filters = MeasureFilter(given(request.GET), queryset=Measure.objects.all())
     queryset = filters.qs if filters.is_valid() else Measure.objects.none()
-    day = filters.form.cleaned_data.get("in_force_on") if filters.is_valid() else None
+    asked = filters.form.cleaned_data if filters.is_valid() else {}
+    day = asked.get("in_force_on") or asked.get("on")  # the filter then annotates status and rate on that day
     if day is None:
         queryset = queryset.with_rate_on(today)
     page = Paginator(selectors.measures_page(queryset), 50).get_page(request.GET.get("page"))
-    return render(request, "tariffs/measure_list.html", {"filters": filters, "page": page, "day": day or today})
+    context = {"filters": filters, "page": page, "day": day or today, "dated": day is not None}
+    return render(request, "tariffs/measure_list.html", context)
 
 
 def _or_404(read, pk):
@@ -100,14 +102,18 @@ def _or_404(read, pk):
 
 
 def measure_detail(request, pk):
-    """A measure; with ``?as_of_revision=N``, the measure as it was at its revision N."""
+    """A measure; with ``?as_of_revision=N``, the measure as it was at its revision N; with ``?on=D``,
+    its status on D and the rate period covering D."""
     measure = _or_404(selectors.measure_detail, pk)
+    day_form = MeasureDayForm(request.GET)
     revisions = selectors.measure_history(measure, editors=request.user.is_staff)
     version = _version(request, revisions, measure)
     if isinstance(version, HttpResponse):
         return version
     parts = selectors.measure_as_of(version) if version else {"measure": measure, **selectors.measure_parts(measure)}
-    return render(request, "tariffs/measure_detail.html", {**parts, **_history_context(revisions, version)})
+    on_day = selectors.measure_on_day(parts["measure"], parts["rate_periods"], day_form.day())
+    context = {**parts, **on_day, "day_form": day_form, **_history_context(revisions, version)}
+    return render(request, "tariffs/measure_detail.html", context)
 
 
 def event_detail(request, pk):

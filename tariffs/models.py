@@ -114,11 +114,13 @@ class Measure(TimestampedModel):
         period = self.period_on(day)
         return period is not None and period.state == RateState.IN_FORCE
 
-    def status_on(self, day: dt.date) -> str | None:
-        """The status on ``day`` (a ``MeasureStatus`` value), None before the announcement (prefetched periods)."""
-        return rate_periods.status_on(
-            list(self.rate_periods.all()), day, announced_on=self.announced_on, current=self.status
-        )
+    def status_on(self, day: dt.date, *, periods=None) -> str | None:
+        """The status on ``day`` (a ``MeasureStatus`` value), None before the announcement.
+
+        From ``periods`` when given (e.g. those of a past revision), else from the prefetched periods.
+        """
+        periods = list(self.rate_periods.all() if periods is None else periods)
+        return rate_periods.status_on(periods, day, announced_on=self.announced_on, current=self.status)
 
     def rate_on(self, day: dt.date) -> Decimal | None:
         """The ad valorem rate in force on ``day``; None when not in force or without a rate."""

@@ -5,6 +5,7 @@ from django.utils.formats import number_format
 from django.utils.translation import get_language
 
 from disputes.choices import EventKind
+from tariffs.choices import MeasureStatus
 from timelines.choices import Milestone
 
 register = template.Library()
@@ -15,6 +16,12 @@ KIND_LABELS = {**dict(Milestone.choices), **dict(EventKind.choices)}
 def kind_label(code: str) -> str:
     """The translated label of an event kind or measure milestone."""
     return KIND_LABELS.get(code, code)
+
+
+@register.filter
+def status_label(code: str | None) -> str:
+    """The translated label of a measure status code (e.g. an annotated ``status_on_date``)."""
+    return MeasureStatus(code).label if code in MeasureStatus.values else ""
 
 
 @register.filter
