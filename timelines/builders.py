@@ -42,8 +42,12 @@ class Scope:
         return queryset if ids is None else queryset.filter(**{f"{field}__in": ids})
 
 
-def build_entries(dispute, scope: Scope) -> dict[str, dict]:
-    """Entries for the records in ``scope``, keyed by their stable ``key``, each with a fingerprint."""
+def build_entries(dispute, scope: Scope, *, today: dt.date) -> dict[str, dict]:
+    """Entries for the records in ``scope``, keyed by their stable ``key``, each with a fingerprint.
+
+    An entry dated after ``today`` is ``scheduled``: expected, not something that happened. The flag is
+    part of the fingerprint, so the refresh after its date (at the latest the nightly one) flips it.
+    """
     sides = dispute_sides(dispute)
     entries = {}
     # Stored text is English whatever the language of the request that triggered the refresh.
@@ -55,6 +59,7 @@ def build_entries(dispute, scope: Scope) -> dict[str, dict]:
         ]
     for entry in built:
         entry["dispute_id"] = dispute.pk
+        entry["scheduled"] = entry["date"] > today
         entry["fingerprint"] = _fingerprint(entry)
         entries[entry["key"]] = entry
     return entries

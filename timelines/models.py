@@ -37,6 +37,11 @@ class TimelineEntry(models.Model):
     text = models.TextField(_("text"), blank=True)
     rate_percent = models.DecimalField(max_digits=7, decimal_places=3, null=True, blank=True)
     confidence = models.CharField(max_length=6, choices=Confidence.choices, default=Confidence.HIGH)
+    scheduled = models.BooleanField(
+        _("scheduled"),
+        default=False,
+        help_text=_("Dated after the day of the last refresh: expected, not something that happened."),
+    )
     actors = models.JSONField(default=list, help_text=_("Slugs of the actors involved."))
     sources = models.JSONField(default=list, help_text=_("The cited sources, copied for reading."))
     fingerprint = models.CharField(max_length=64)

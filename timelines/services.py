@@ -64,10 +64,12 @@ def refresh_dispute(*, dispute_id: int, today: dt.date, full: bool = False) -> R
             RefreshRequest.objects.filter(dispute_id=dispute_id).values_list("id", "record_type", "record_id")
         )
         full = full or any(record_type == RecordType.ALL for _, record_type, _ in requests)
+        # A day has passed since some entry was flagged: rebuild all, so none still reads as scheduled.
+        full = full or _scheduled_flags_stale(dispute, today)
         scope = Scope.everything() if full else _scope(requests)
         inserted = deleted = 0
         if full or requests:
-            inserted, deleted = _sync_entries(dispute, scope)
+            inserted, deleted = _sync_entries(dispute, scope, today)
         RefreshRequest.objects.filter(id__in=[pk for pk, _, _ in requests]).delete()
         _save_summary(dispute, today)
         duration_ms = int((time.monotonic() - started) * 1000)
@@ -141,14 +143,20 @@ def _collector_paused():
             gc.enable()
 
 
-def _sync_entries(dispute, scope: Scope) -> tuple[int, int]:
+def _scheduled_flags_stale(dispute, today: dt.date) -> bool:
+    """Whether a stored entry is flagged scheduled though its date has come (or the reverse)."""
+    entries = TimelineEntry.objects.filter(dispute=dispute)
+    return entries.filter(Q(scheduled=True, date__lte=today) | Q(scheduled=False, date__gt=today)).exists()
+
+
+def _sync_entries(dispute, scope: Scope, today: dt.date) -> tuple[int, int]:
     """Make the stored entries in ``scope`` equal the built ones; returns (inserted, deleted)."""
     with _collector_paused():
-        return _sync_entries_now(dispute, scope)
+        return _sync_entries_now(dispute, scope, today)
 
 
-def _sync_entries_now(dispute, scope: Scope) -> tuple[int, int]:
-    wanted = build_entries(dispute, scope)
+def _sync_entries_now(dispute, scope: Scope, today: dt.date) -> tuple[int, int]:
+    wanted = build_entries(dispute, scope, today=today)
     existing = _existing(dispute, scope)
     stored = {key: (pk, fingerprint) for pk, key, fingerprint in existing.values_list("pk", "key", "fingerprint")}
     stale = [pk for key, (pk, fingerprint) in stored.items() if wanted.get(key, {}).get("fingerprint") != fingerprint]

@@ -44,8 +44,8 @@ def deleting_after_the_build(monkeypatch, work):
     build = services.build_entries
     done = []
 
-    def build_then_race(dispute, scope):
-        entries = build(dispute, scope)
+    def build_then_race(dispute, scope, **options):
+        entries = build(dispute, scope, **options)
         if not done:
             done.append(True)
             in_another_connection(work)

@@ -149,7 +149,8 @@ def test_the_canada_china_eras_are_the_two_escalation_phases_in_order(client, ca
     last = max(as_date(slide.get("end_date", slide["start_date"])) for slide in document["events"])
     assert eras == [
         (D(2019, 3, 1), D(2022, 4, 30), "Phase 1: 3 measures (China 3)"),
-        (D(2024, 8, 26), last, "Phase 2: 15 measures (China 9, Canada 6)"),
+        # The rubber duty (M07) has no known deposit window, so no phase counts it as in force.
+        (D(2024, 8, 26), last, "Phase 2: 14 measures (China 8, Canada 6)"),
     ]
     first = min(as_date(slide["start_date"]) for slide in document["events"])
     for (start, end, _), following in zip(eras, [*eras[1:], None], strict=True):

@@ -29,8 +29,11 @@ class TimelineEntrySerializer(serializers.ModelSerializer):
         model = TimelineEntry
         fields = [
             "key", "date", "date_precision", "end_date", "kind", "side", "title", "subject", "text", "rate_percent",
-            "confidence", "record_type", "record", "actors", "sources",
+            "confidence", "scheduled", "record_type", "record", "actors", "sources",
         ]  # fmt: skip
+        extra_kwargs = {
+            "scheduled": {"help_text": "Dated after today: expected (inferred or announced), not yet happened."}
+        }
 
     def get_record(self, entry) -> dict:
         """The underlying record: its id, API link and page."""
