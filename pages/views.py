@@ -14,10 +14,12 @@ from django.utils.translation import ngettext
 from disputes.history import revision_at
 from disputes.models import Actor, Dispute, Source
 from disputes.selectors import dispute_sides
+from tariffs.exposure import METHOD as TRADE_COVERED_METHOD
 from tariffs.filters import MeasureFilter
 from tariffs.models import Measure
 from timelines.filters import KIND_CHOICES, TimelineFilter
 from timelines.models import TimelineEntry
+from timelines.summaries import build_summary
 
 from . import selectors
 from .forms import MeasureDayForm, TimelineViewForm
@@ -48,11 +50,15 @@ def dispute_detail(request, slug):
     data = widget_data(entries, selectors.rate_periods_of(dispute, measure_ids), sides, today=today,
                        group_by=view.lanes())  # fmt: skip
     summary = selectors.dispute_summary(dispute)
+    as_of_form = MeasureDayForm(request.GET)
     # Data for the page's scripts goes through json_script in the templates, never as markup.
     context = {
         "dispute": dispute,
         "sides": sides,
         "summary": summary,
+        "as_of_form": as_of_form,
+        "state_of_play": _state_of_play(dispute, summary, as_of_form.day()),
+        "trade_covered_method": TRADE_COVERED_METHOD,
         "filters": filters,
         "view": view,
         "entries": entries,
@@ -71,6 +77,16 @@ def dispute_detail(request, slug):
     response = render(request, template, context)
     patch_vary_headers(response, ("HX-Request", "HX-Target"))
     return response
+
+
+def _state_of_play(dispute, summary, day) -> dict | None:
+    """The state of play on ``day`` (computed), or today's from the stored summary."""
+    if day is not None:
+        data = build_summary(dispute, day)
+        return {"as_of": day, "data": data, "text_en": data["text_en"], "text_fr": data["text_fr"], "dated": True}
+    if summary is None:
+        return None
+    return {"as_of": summary.as_of, "data": summary.data, "text_en": summary.text_en, "text_fr": summary.text_fr}
 
 
 def _series(summary, sides) -> dict:
