@@ -215,6 +215,8 @@ class ExposureFigureAdmin(HistoryAdmin):
     list_display = [
         "description",
         "year",
+        "year_to",
+        "basis",
         "flow",
         "amount",
         "currency",
@@ -223,10 +225,10 @@ class ExposureFigureAdmin(HistoryAdmin):
         "measure",
         "confidence",
     ]
-    list_filter = ["dispute", "flow", "year", "confidence"]
-    search_fields = ["description", "product", "reference"]
+    list_filter = ["dispute", "flow", "basis", "year", "confidence"]
+    search_fields = ["description", "product", "reference", "hs_codes"]
     list_select_related = ["measure"]
-    autocomplete_fields = ["measure", "source"]
+    autocomplete_fields = ["measure", "measures", "source"]
     ordering = ["-year", "id"]
 
 

@@ -175,7 +175,9 @@ class DisputeExport:
 
     @cached_property
     def exposure_figures(self) -> list[ExposureFigure]:
-        return list(ExposureFigure.objects.filter(dispute=self.dispute).select_related("dispute"))
+        return list(
+            ExposureFigure.objects.filter(dispute=self.dispute).select_related("dispute").prefetch_related("measures")
+        )
 
 
 # --- CSV tables ---------------------------------------------------------------------------------

@@ -36,12 +36,19 @@ class ExposureFigureSerializer(serializers.ModelSerializer):
     source = serializers.PrimaryKeyRelatedField(read_only=True, help_text="Id of the source (in `sources`).")
     amount = NormalizedDecimalField(max_digits=16, decimal_places=2, allow_null=True, read_only=True)
     quantity = NormalizedDecimalField(max_digits=16, decimal_places=2, allow_null=True, read_only=True)
+    measures = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True, help_text="Ids of every measure whose products the figure covers."
+    )
+    hs_codes = serializers.ListField(
+        source="hs_code_list", child=serializers.CharField(), read_only=True, help_text="The products covered."
+    )
 
     class Meta:
         model = ExposureFigure
         fields = [
-            "id", "dispute", "reference", "measure", "product", "flow", "description", "year", "amount", "currency",
-            "quantity", "quantity_unit", "source", "confidence", "created_at", "updated_at",
+            "id", "dispute", "reference", "measure", "measures", "product", "hs_codes", "flow", "description", "year",
+            "year_to", "basis", "amount", "currency", "quantity", "quantity_unit", "source", "confidence",
+            "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
 
