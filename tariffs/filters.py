@@ -16,7 +16,8 @@ class MeasureFilterForm(forms.Form):
         data = super().clean()
         on, in_force_on = data.get("on"), data.get("in_force_on")
         if on and in_force_on and on != in_force_on:
-            self.add_error("on", _("“on” and “in_force_on” must be the same date; give one of them."))
+            message = _("“on” and “in_force_on” must be the same date; give one of them.")
+            self.add_error("on", forms.ValidationError(message, code="different_dates"))
         return data
 
 

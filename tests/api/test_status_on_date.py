@@ -53,7 +53,7 @@ def test_two_different_dates_are_a_400_naming_on(anonymous):
     assert response.status_code == 400
     body = response.json()
     assert body["type"] == "validation_error"
-    assert [error["attr"] for error in body["errors"]] == ["on"]
+    assert [(error["attr"], error["code"]) for error in body["errors"]] == [("on", "different_dates")]
 
 
 def test_a_bad_on_date_is_a_400_naming_on(anonymous):
