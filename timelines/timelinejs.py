@@ -238,6 +238,8 @@ def _media(source: dict) -> dict:
 def _slide(entry, group: str, absolute_url: Callable[[str], str]) -> dict:
     sources = _distinct_sources(entry.sources)
     paragraphs = []
+    if entry.scheduled:
+        paragraphs.append(format_html('<p class="tw-scheduled"><strong>{}</strong></p>', _("Scheduled")))
     if entry.text:
         paragraphs.append(format_html("<p>{}</p>", entry.text))
     if sources:

@@ -53,3 +53,10 @@ def test_a_scheduled_row_reads_as_happened_once_its_day_has_come(timeline, canad
     refresh_dispute(dispute_id=canada_china.pk, today=dt.date(2027, 1, 2))
     assert entry(timeline, "M09-meal", "measure_resumed").scheduled is False
     assert entry(timeline, "M06", "measure_ended").scheduled is True
+
+
+def test_the_timeline_widget_marks_scheduled_slides_and_only_those(timeline, client):
+    document = client.get("/api/v1/disputes/canada-china/timeline/", {"format": "timelinejs"}).json()
+    marked = {slide["unique_id"] for slide in document["events"] if "tw-scheduled" in slide["text"]["text"]}
+    assert marked == set(timeline.filter(scheduled=True).values_list("key", flat=True))
+    assert marked
