@@ -2,10 +2,10 @@
 corrections of issue #12 with their history, and a second run changes nothing."""
 
 import datetime as dt
-import subprocess
+import gzip
+from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from disputes.models import Case, Event
 from tariffs.dataset_loader import load_dataset
@@ -13,25 +13,15 @@ from tariffs.models import Measure, MeasureLink, ProductLine, RatePeriod
 
 pytestmark = pytest.mark.django_db
 
-#: The last commit whose dataset predates the corrections (dates, products, wording, F096–F099).
-PREVIOUS_VERSION = "b95e6b325939f73b228f2e977058d30b1618fe13"
+#: The dataset file as it was before the corrections (dates, products, wording, F096–F099), kept beside
+#: the tests so the check needs no git history.
+PREVIOUS_DATASET = Path(__file__).resolve().parent.parent / "data" / "canada-china-before-issue-12.yaml.gz"
 HISTORIED = (Event, Case, Measure, ProductLine, RatePeriod, MeasureLink)
 
 
 def previous_dataset(tmp_path):
-    """The dataset file as it was before the corrections, read from git."""
-    try:
-        text = subprocess.run(
-            ["git", "show", f"{PREVIOUS_VERSION}:datasets/canada-china.yaml"],
-            cwd=settings.BASE_DIR,
-            capture_output=True,
-            check=True,
-            text=True,
-        ).stdout
-    except (OSError, subprocess.CalledProcessError) as exc:
-        pytest.skip(f"the previous dataset is not in this checkout's git history: {exc}")
     path = tmp_path / "canada-china.yaml"
-    path.write_text(text, encoding="utf-8")
+    path.write_bytes(gzip.decompress(PREVIOUS_DATASET.read_bytes()))
     return str(path)
 
 
