@@ -19,10 +19,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy as _
+
 from .choices import ExposureBasis, TradeFlow
 from .models import ExposureFigure
 
-METHOD = (
+METHOD = _(
     "Trade covered counts each sourced trade figure at most once: only values of exports or imports covering at "
     "least one measure in force on the date; the most specific figure for each measure, then the most recent (one "
     "year's value before a derived share, both before a multi-year average of the same years); a broader figure "

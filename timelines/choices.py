@@ -23,3 +23,13 @@ class Milestone(models.TextChoices):
     MEASURE_RESUMED = "measure_resumed", _("Measure resumed")
     MEASURE_ENDED = "measure_ended", _("Measure ended")
     CASE_OPENED = "case_opened", _("Case opened")
+
+
+class ScheduledChange(models.TextChoices):
+    """What happens to a measure on a coming date (the state of play's ``next_changes``)."""
+
+    TAKES_EFFECT = "takes_effect", _("takes effect")
+    SUSPENDED = "suspended", _("is suspended")
+    RESUMES = "resumes", _("resumes")
+    RATE_CHANGES = "rate_changes", _("changes rate")
+    ENDS = "ends", _("ends")

@@ -14,6 +14,8 @@ from disputes.permalinks import page_path
 from tariffs.choices import RateState
 from tariffs.models import RatePeriod
 
+from .choices import ScheduledChange
+
 LATEST_DIPLOMACY = 5
 NEXT_CHANGES = 5
 
@@ -108,26 +110,26 @@ def next_changes(dispute, day: dt.date) -> list[dict]:
         if valid_from > day:
             before = ends.get((measure_id, valid_from - dt.timedelta(days=1)))
             if before is None:
-                change = "takes_effect" if state == RateState.IN_FORCE else "suspended"
+                change = ScheduledChange.TAKES_EFFECT if state == RateState.IN_FORCE else ScheduledChange.SUSPENDED
             elif before[5] != state:
-                change = "resumes" if state == RateState.IN_FORCE else "suspended"
+                change = ScheduledChange.RESUMES if state == RateState.IN_FORCE else ScheduledChange.SUSPENDED
             else:
-                change = "rate_changes"
+                change = ScheduledChange.RATE_CHANGES
             changes.append(_change(valid_from, measure_id, title, change, rate, kind))
         if valid_to is not None and valid_to >= day and valid_to < dt.date.max:
             following = valid_to + dt.timedelta(days=1)
             if (measure_id, following) not in by_start:
-                changes.append(_change(following, measure_id, title, "ends", None, ""))
+                changes.append(_change(following, measure_id, title, ScheduledChange.ENDS, None, ""))
     changes.sort(key=lambda c: (c["date"], c["measure"]))
     return changes[:NEXT_CHANGES]
 
 
-def _change(date: dt.date, measure_id: int, title: str, change: str, rate, kind: str) -> dict:
+def _change(date: dt.date, measure_id: int, title: str, change: ScheduledChange, rate, kind: str) -> dict:
     return {
         "date": date.isoformat(),
         "measure": measure_id,
         "title": title,
-        "change": change,
+        "change": change.value,
         "rate_percent": plain_decimal(rate),
         "rate_kind": kind,
         "html_url": page_path("measure", measure_id),

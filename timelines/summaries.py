@@ -28,6 +28,12 @@ LATEST = 5
 EXAMPLES = 3
 
 
+def _in_english(text) -> str:
+    """The read model's texts are stored in English, whatever language the request that built it."""
+    with translation.override("en"):
+        return str(text)
+
+
 def build_summary(dispute, today: dt.date) -> dict:
     """The summary data of ``dispute`` as of ``today`` (JSON-ready)."""
     sides = dispute_sides(dispute)
@@ -98,7 +104,7 @@ def build_summary(dispute, today: dt.date) -> dict:
         "open_cases": open_cases(dispute, today),
         "latest_diplomacy": latest_diplomacy(dispute, today),
         "next_changes": next_changes(dispute, today),
-        "trade_covered_method": METHOD,
+        "trade_covered_method": _in_english(METHOD),
     }
     with translation.override("en"):
         data["text_en"] = summary_text_en(data, names={s.slug: s.name for s in sides}, today=today)

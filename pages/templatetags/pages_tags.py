@@ -4,9 +4,9 @@ from django import template
 from django.utils.formats import number_format
 from django.utils.translation import get_language
 
-from disputes.choices import EventKind
+from disputes.choices import CaseStage, EventKind
 from tariffs.choices import MeasureStatus
-from timelines.choices import Milestone
+from timelines.choices import Milestone, ScheduledChange
 
 register = template.Library()
 KIND_LABELS = {**dict(Milestone.choices), **dict(EventKind.choices)}
@@ -22,6 +22,18 @@ def kind_label(code: str) -> str:
 def status_label(code: str | None) -> str:
     """The translated label of a measure status code (e.g. an annotated ``status_on_date``)."""
     return MeasureStatus(code).label if code in MeasureStatus.values else ""
+
+
+@register.filter
+def stage_label(code: str) -> str:
+    """The translated label of a case stage code."""
+    return CaseStage(code).label if code in CaseStage.values else code
+
+
+@register.filter
+def change_label(code: str) -> str:
+    """The translated wording of a coming change to a measure (takes effect, ends, …)."""
+    return ScheduledChange(code).label if code in ScheduledChange.values else code
 
 
 @register.filter

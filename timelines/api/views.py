@@ -96,7 +96,7 @@ ON_PARAMETER = OpenApiParameter(
         "and the figures counted); the open cases with their stage on that date (`open_cases`); the latest "
         "diplomacy on or before it (`latest_diplomacy`); the next scheduled changes to measures after it "
         "(`next_changes`); counts, latest developments, the monthly series and the generated text. "
-        "Trade covered: " + METHOD
+        "Trade covered: " + str(METHOD)
     ),
 )
 class DisputeSummaryView(DisputeReadModelMixin, generics.RetrieveAPIView):
