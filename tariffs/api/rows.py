@@ -1,5 +1,7 @@
 """Measure list rows from ``values()`` queries (see ``disputes.api.rows``)."""
 
+from django.utils import timezone
+
 from disputes.api.rows import CITATION_COLUMNS, actor_brief, base_url, citation, grouped, plain_decimal
 from disputes.api.serializers import API_PREFIX
 from disputes.models import Case
@@ -23,13 +25,14 @@ def measure_rows(page: list[dict], request) -> list[dict]:
         ("actor__slug", "actor__name", "actor__code", "actor__kind"),
         lambda r: actor_brief(*r),
     )
+    today = timezone.localdate()
     periods = grouped(
         RatePeriod.objects.filter(measure_id__in=ids).order_by("measure_id", "valid_from"),
         "measure_id",
         ("valid_from", "valid_to", "rate_percent", "kind", "state", "note"),
         lambda r: {
             "valid_from": r[0], "valid_to": r[1], "rate_percent": plain_decimal(r[2]), "kind": r[3], "state": r[4],
-            "note": r[5],
+            "note": r[5], "scheduled": r[0] > today,
         },
     )  # fmt: skip
     lines = grouped(

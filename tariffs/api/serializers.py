@@ -3,6 +3,8 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from disputes.api.fields import ActorIdentifierField, NormalizedDecimalField
@@ -24,9 +26,17 @@ from tariffs.models import Measure, MeasureLink, ProductLine, RatePeriod
 class RatePeriodSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
     rate_percent = NormalizedDecimalField(max_digits=7, decimal_places=3, allow_null=True, required=False, min_value=0)
 
+    scheduled = serializers.SerializerMethodField(
+        help_text="True while the period has not started yet (a coming change, not something that happened)."
+    )
+
     class Meta:
         model = RatePeriod
-        fields = ["valid_from", "valid_to", "rate_percent", "kind", "state", "note"]
+        fields = ["valid_from", "valid_to", "rate_percent", "kind", "state", "note", "scheduled"]
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_scheduled(self, period) -> bool:
+        return period.valid_from > timezone.localdate()
 
     def validate(self, attrs):
         if "valid_from" not in attrs:  # a PATCH replaces the periods as a whole: each must be complete

@@ -93,3 +93,13 @@ def test_the_schema_describes_status_on_date_and_the_on_parameter():
     component = schema["components"]["schemas"][item]
     assert {"status_on_date", "rate_on_date", "status"} <= set(component["properties"])
     assert not {"status_on_date", "rate_on_date"} & set(component.get("required", []))
+
+
+def test_a_rate_period_that_has_not_started_is_marked_scheduled_in_lists_and_records(anonymous):
+    # The suspension of canola meal ends on 31 Dec 2026: the 100% that resumes on 1 Jan 2027 is to come.
+    listed = by_reference(anonymous.get("/api/v1/measures/", {"imposed_by": "CN", "limit": 500}))["M09-meal"]
+    record = anonymous.get(f"/api/v1/measures/{listed['id']}/").json()
+    for measure in (listed, record):
+        scheduled = {p["valid_from"]: p["scheduled"] for p in measure["rate_periods"]}
+        assert scheduled["2025-03-20"] is False and scheduled["2026-03-01"] is False
+        assert scheduled["2027-01-01"] is True
