@@ -42,3 +42,22 @@ def test_addresses_are_real_web_addresses_never_local_paths():
     for path in DATASET_FILES:
         for source in yaml.safe_load(path.read_text(encoding="utf-8"))["sources"]:
             assert not source.get("url") or re.match(r"https?://[^/\s]+\.[^/\s]+", source["url"]), source["key"]
+
+
+@pytest.mark.django_db
+def test_record_pages_link_every_linked_source_they_cite(client):
+    from disputes.models import Event
+    from tariffs.models import Measure
+
+    records = [*Event.objects.filter(dispute__slug="canada-china").prefetch_related("citations__source"),
+               *Measure.objects.filter(dispute__slug="canada-china").prefetch_related("citations__source")]  # fmt: skip
+    checked = 0
+    for record in records:
+        urls = {c.source.url for c in record.citations.all() if c.source.url}
+        if not urls:
+            continue
+        page = client.get(record.get_absolute_url()).content.decode()
+        for url in urls:
+            assert f'href="{url.replace("&", "&amp;")}"' in page, (record, url)
+            checked += 1
+    assert checked > 100
