@@ -31,6 +31,8 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 from simple_history.utils import get_m2m_reverse_field_name
 
+from core.formatting import plain_decimal
+
 from .models import EventCitation, EventParticipant
 
 #: Rows of one edit follow each other within this time (one admin save writes them within milliseconds).
@@ -210,7 +212,7 @@ def plain(value):
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
+        return plain_decimal(value)
     return value
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from icalendar import Calendar, vDuration
 from icalendar import Event as CalendarEvent
 
+from core.formatting import plain_decimal
 from disputes.dates import next_month_start, next_year_start, shifted
 from disputes.models import Dispute
 from timelines.choices import Milestone, RecordType
@@ -123,7 +124,7 @@ def summary(entry: TimelineEntry) -> str:
     subject = entry.subject or entry.title
     if entry.record_type == RecordType.MEASURE and entry.kind in MEASURE_SUMMARIES:
         if entry.kind == Milestone.RATE_CHANGE and entry.rate_percent is not None:
-            rate = f"{entry.rate_percent.normalize():f}"
+            rate = plain_decimal(entry.rate_percent)
             return _("%(measure)s: rate changes to %(rate)s%%") % {"measure": subject, "rate": rate}
         return MEASURE_SUMMARIES[entry.kind] % {"measure": subject}
     title = subject if entry.record_type == RecordType.EVENT else entry.title

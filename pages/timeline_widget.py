@@ -7,6 +7,7 @@ import datetime as dt
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.formatting import plain_decimal
 from disputes.dates import shifted
 from tariffs.choices import RateState
 
@@ -49,7 +50,7 @@ def widget_data(entries, periods, sides, *, today: dt.date, group_by: str = "sid
             else shifted(max(today, period.valid_from), OPEN_ENDED_TAIL.days)
         )
         state = "suspended" if period.state == RateState.SUSPENDED else "in_force"
-        rate = f"{period.rate_percent.normalize():f}% " if period.rate_percent is not None else ""
+        rate = f"{plain_decimal(period.rate_percent)}% " if period.rate_percent is not None else ""
         label = measure.title if state == "in_force" else _("Suspended: %(title)s") % {"title": measure.title}
         items.append(
             {

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.formatting import plain_decimal
 from disputes.admin import CitationInline, EventAdmin, HistoryAdmin
 from disputes.dates import validate_date_in_range
 from disputes.import_admin import RecordImportMixin
@@ -155,7 +156,7 @@ class MeasureAdmin(RecordImportMixin, HistoryAdmin):
     @admin.display(description=_("rate today"))
     def rate_today(self, obj):
         rate = getattr(obj, "rate_on_date", None)
-        return f"{rate.normalize():f}%" if rate is not None else "—"
+        return f"{plain_decimal(rate)}%" if rate is not None else "—"
 
     @admin.display(description=_("announcement"), ordering="announcement__date")
     def announcement_link(self, obj):

@@ -21,6 +21,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
+from core.formatting import plain_decimal
+
 from .choices import ExposureBasis, TradeFlow
 from .models import ExposureFigure
 
@@ -61,12 +63,7 @@ class TradeCovered:
         for covered in self.figures:
             amounts[covered.figure.currency] += covered.figure.amount
             partial[covered.figure.currency] |= covered.partial
-        return [{"currency": c, "amount": _plain(a), "up_to": partial[c]} for c, a in sorted(amounts.items())]
-
-
-def _plain(value: Decimal) -> str:
-    text = format(value.normalize(), "f")
-    return text
+        return [{"currency": c, "amount": plain_decimal(a), "up_to": partial[c]} for c, a in sorted(amounts.items())]
 
 
 def exposure_figures_with_measures(dispute) -> list[tuple[ExposureFigure, frozenset[int]]]:
@@ -120,7 +117,7 @@ def covered_figure_data(covered: CoveredFigure) -> dict:
         "period": figure.period,
         "basis": figure.basis,
         "hs_codes": figure.hs_code_list,
-        "amount": _plain(figure.amount),
+        "amount": plain_decimal(figure.amount),
         "currency": figure.currency,
         "measures": sorted(covered.measure_ids),
         "measures_in_force": sorted(covered.in_force_ids),

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.formatting import plain_decimal
 from disputes.choices import Confidence, DatePrecision
 from disputes.dates import in_range, validate_date_in_range
 from disputes.models import Actor, Case, Citation, Dispute, Event, Source, TimestampedModel
@@ -211,7 +212,7 @@ class RatePeriod(models.Model):
 
     def __str__(self):
         end = self.valid_to.isoformat() if self.valid_to else "…"
-        rate = f"{self.rate_percent.normalize():f}%" if self.rate_percent is not None else _("no rate")
+        rate = f"{plain_decimal(self.rate_percent)}%" if self.rate_percent is not None else _("no rate")
         return f"{self.valid_from.isoformat()} – {end}: {rate} ({self.get_state_display()})"
 
     def clean(self):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export.fields import Field
 
+from core.formatting import plain_decimal
 from disputes.models import Case, Dispute, Event
 from disputes.resources import (
     ActorWidget,
@@ -54,7 +55,7 @@ class AnnouncementWidget(RecordWidget):
 
 
 def _rate_text(rate) -> str:
-    return "" if rate is None else f" {rate.normalize():f}%"
+    return "" if rate is None else f" {plain_decimal(rate)}%"
 
 
 def render_rate_periods(measure) -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import orjson
 from django.utils import translation
 
+from core.formatting import plain_decimal
 from disputes.dates import shifted
 from disputes.models import Case, CaseCitation, Event, EventCitation, EventParticipant
 from disputes.selectors import Side, dispute_sides, side_of_country
@@ -153,7 +154,7 @@ def _citation_rows(model, field: str, dispute, scope: Scope):
 
 
 def _rate(value) -> str:
-    return f"{value.normalize():f}%" if value is not None else ""
+    return f"{plain_decimal(value)}%" if value is not None else ""
 
 
 def _measure_entries(dispute, scope: Scope, sides: list[Side]):

@@ -24,6 +24,7 @@ from django.db.models import F, Prefetch, Q, Value
 from django.utils import timezone, translation
 from django.utils.text import capfirst
 
+from core.formatting import plain_decimal
 from disputes.api.rendering import flatten_cell, neutralise
 from disputes.api.rows import EVENT_COLUMNS, event_rows
 from disputes.api.serializers import API_PREFIX
@@ -516,7 +517,7 @@ TABLES: tuple[Table, ...] = (
 def csv_cell(value) -> str:
     """One CSV cell: decimals written plainly ("75.8"), datetimes in UTC with "Z", and no formula."""
     if isinstance(value, Decimal):
-        value = format(value.normalize(), "f")
+        value = plain_decimal(value)
     elif isinstance(value, dt.datetime):
         value = value.astimezone(dt.UTC)
     return neutralise(flatten_cell("", value))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from disputes.api.rows import plain_decimal
+from core.formatting import plain_decimal
 from disputes.choices import CaseForum, CaseStage, EventKind
 from disputes.models import Case, Event
 from disputes.permalinks import page_path

@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.db.models import Count
 from django.utils import translation
 
-from disputes.api.rows import plain_decimal
+from core.formatting import plain_decimal
 from disputes.dates import DATE_MIN
 from disputes.selectors import dispute_sides, side_of_country
 from tariffs.choices import MeasureType, RateKind, RateState
@@ -182,8 +182,8 @@ def _money(currency: str, amount: str) -> str:
     value = Decimal(amount)
     for size, suffix in ((Decimal(10) ** 9, "B"), (Decimal(10) ** 6, "M")):
         if value >= size:
-            return f"{currency} {(value / size).quantize(Decimal('0.1')).normalize():f}{suffix}"
-    return f"{currency} {value.normalize():f}"
+            return f"{currency} {plain_decimal((value / size).quantize(Decimal('0.1')))}{suffix}"
+    return f"{currency} {plain_decimal(value)}"
 
 
 def _end(sentence: str) -> str:
@@ -237,9 +237,9 @@ def _money_fr(currency: str, amount: str) -> str:
     value = Decimal(amount)
     for size, word in ((Decimal(10) ** 9, "milliards"), (Decimal(10) ** 6, "millions")):
         if value >= size:
-            short = format((value / size).quantize(Decimal("0.1")).normalize(), "f")
+            short = plain_decimal((value / size).quantize(Decimal("0.1")))
             return f"{_french_number(short)} {word} {currency}"
-    return f"{_french_number(format(value.normalize(), 'f'))} {currency}"
+    return f"{_french_number(plain_decimal(value))} {currency}"
 
 
 def _french_number(text: str) -> str:

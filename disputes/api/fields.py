@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
+from core.formatting import plain_decimal
 from disputes.models import Actor
 
 UNKNOWN_ACTOR = _("No actor has the slug or ISO code “%(value)s”.")
@@ -70,4 +71,4 @@ class NormalizedDecimalField(serializers.DecimalField):
         if value is None:
             return None
         text = super().to_representation(value)
-        return format(Decimal(text).normalize(), "f")
+        return plain_decimal(Decimal(text))

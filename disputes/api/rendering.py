@@ -9,13 +9,15 @@ import orjson
 from rest_framework.renderers import BaseRenderer
 from rest_framework_csv.renderers import CSVRenderer
 
+from core.formatting import plain_decimal
+
 # OWASP's CSV injection list, and the full-width forms some spreadsheets read as the same operators.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
 def _default(value):
     if isinstance(value, Decimal):
-        return f"{value.normalize():f}" if value == value.to_integral() else str(value)
+        return plain_decimal(value) if value == value.to_integral() else str(value)
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)

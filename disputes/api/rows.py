@@ -6,7 +6,6 @@ renders both for the same page and compares them.
 """
 
 from collections import defaultdict
-from decimal import Decimal
 
 from disputes.models import EventCitation, EventParticipant
 from disputes.permalinks import page_path
@@ -17,10 +16,6 @@ CITATION_COLUMNS = (
     "source_id", "source__title", "source__publisher", "source__published_on", "source__kind", "source__url",
     "field_name", "locator", "quote",
 )  # fmt: skip
-
-
-def plain_decimal(value: Decimal | None) -> str | None:
-    return None if value is None else format(value.normalize(), "f")
 
 
 def base_url(request) -> str:

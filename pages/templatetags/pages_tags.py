@@ -4,6 +4,7 @@ from django import template
 from django.utils.formats import number_format
 from django.utils.translation import get_language
 
+from core.formatting import plain_decimal
 from disputes.choices import CaseStage, EventKind
 from tariffs.choices import MeasureStatus
 from timelines.choices import Milestone, ScheduledChange
@@ -41,7 +42,7 @@ def rate(value) -> str:
     """A rate as people write it: 100%, 75.8%, or a dash when there is none."""
     if value is None or value == "":
         return "—"
-    number = number_format(Decimal(value).normalize())
+    number = number_format(plain_decimal(Decimal(value)))
     # French puts a (non-breaking) space before the percent sign.
     return f"{number}\u00a0%" if (get_language() or "").startswith("fr") else f"{number}%"
 

@@ -2,7 +2,8 @@
 
 from django.utils import timezone
 
-from disputes.api.rows import CITATION_COLUMNS, actor_brief, base_url, citation, grouped, plain_decimal
+from core.formatting import plain_decimal
+from disputes.api.rows import CITATION_COLUMNS, actor_brief, base_url, citation, grouped
 from disputes.api.serializers import API_PREFIX
 from disputes.models import Case
 from disputes.permalinks import page_path
