@@ -5,6 +5,7 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from core.hs_codes import HS_CODE_PATTERN
 from disputes.filters import ActorIdentifierFilter, DisputeSlugFilter, SearchFilter
 
 from .choices import MeasureStatus, MeasureType
@@ -34,7 +35,7 @@ class MeasureFilter(django_filters.FilterSet):
     hs = django_filters.CharFilter(
         method="filter_hs",
         label=_("HS code starts with"),
-        validators=[RegexValidator(r"^[0-9]{2,10}$", _("An HS code prefix is 2 to 10 digits."))],
+        validators=[RegexValidator(HS_CODE_PATTERN, _("An HS code prefix is 2 to 10 digits."))],
         help_text=_("HS code prefix, e.g. 15 or 1514."),
     )
     in_force_on = django_filters.DateFilter(

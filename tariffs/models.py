@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.formatting import plain_decimal
+from core.hs_codes import HS_CODE_PATTERN, HS_CODES_OR_EMPTY_PATTERN, HS_CODES_PATTERN
 from disputes.choices import Confidence, DatePrecision
 from disputes.dates import in_range, validate_date_in_range
 from disputes.models import Actor, Case, Citation, Dispute, Event, Source, TimestampedModel
@@ -28,9 +29,9 @@ from .choices import (
 )
 from .querysets import MeasureQuerySet, RatePeriodQuerySet
 
-hs_code_validator = RegexValidator(r"^[0-9]{2,10}$", _("An HS code is 2 to 10 digits, without dots or spaces."))
+hs_code_validator = RegexValidator(HS_CODE_PATTERN, _("An HS code is 2 to 10 digits, without dots or spaces."))
 hs_codes_validator = RegexValidator(
-    r"^([0-9]{2,10}( [0-9]{2,10})*)?$", _("HS codes are 2 to 10 digits each, separated by single spaces.")
+    HS_CODES_OR_EMPTY_PATTERN, _("HS codes are 2 to 10 digits each, separated by single spaces.")
 )
 
 
@@ -148,7 +149,7 @@ class ProductLine(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["measure", "hs_code"], name="tariffs_productline_unique_code"),
             models.CheckConstraint(
-                condition=Q(hs_code__regex=r"^[0-9]{2,10}$"), name="tariffs_productline_hs_code_digits"
+                condition=Q(hs_code__regex=HS_CODE_PATTERN), name="tariffs_productline_hs_code_digits"
             ),
         ]
         indexes = [models.Index(fields=["hs_code"], name="tariffs_productline_hs_idx")]
@@ -336,7 +337,7 @@ class ExposureFigure(TimestampedModel):
                 name="tariffs_exposure_average_has_period",
             ),
             models.CheckConstraint(
-                condition=Q(hs_codes="") | Q(hs_codes__regex=r"^[0-9]{2,10}( [0-9]{2,10})*$"),
+                condition=Q(hs_codes="") | Q(hs_codes__regex=HS_CODES_PATTERN),
                 name="tariffs_exposure_hs_codes_digits",
             ),
         ]

@@ -7,6 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.hs_codes import HS_CODE_PATTERN
 from disputes.api.fields import ActorIdentifierField, NormalizedDecimalField
 from disputes.api.serializers import (
     ActorBriefSerializer,
@@ -117,7 +118,7 @@ class MeasureOnDateSerializer(MeasureSerializer):
 
 class HsCodeField(serializers.RegexField):
     def __init__(self, **kwargs):
-        super().__init__(r"^[0-9]{2,10}$", error_messages={"invalid": "An HS code is 2 to 10 digits."}, **kwargs)
+        super().__init__(HS_CODE_PATTERN, error_messages={"invalid": "An HS code is 2 to 10 digits."}, **kwargs)
 
 
 class MeasureWriteSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
