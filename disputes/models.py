@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from core.dates import in_range, validate_date_in_range
+
 from .choices import (
     ActorKind,
     CaseForum,
@@ -21,7 +23,6 @@ from .choices import (
     PartyRole,
     SourceKind,
 )
-from .dates import in_range, validate_date_in_range
 from .querysets import ActorQuerySet, EventQuerySet
 
 iso_alpha2 = RegexValidator(r"^[A-Z]{2}$", _("Use the two capital letters of ISO 3166-1 (e.g. CA, CN)."))

@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy
 from icalendar import Calendar, vDuration
 from icalendar import Event as CalendarEvent
 
+from core.dates import next_month_start, next_year_start, shifted
 from core.formatting import plain_decimal
-from disputes.dates import next_month_start, next_year_start, shifted
 from disputes.models import Dispute
 from timelines.choices import Milestone, RecordType
 from timelines.models import TimelineEntry

@@ -7,8 +7,8 @@ import datetime as dt
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.dates import shifted
 from core.formatting import plain_decimal
-from disputes.dates import shifted
 from tariffs.choices import RateState
 
 OPEN_ENDED_TAIL = dt.timedelta(days=180)

@@ -15,9 +15,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import validate_date_in_range
 from core.formatting import plain_decimal
 from disputes.admin import CitationInline, EventAdmin, HistoryAdmin
-from disputes.dates import validate_date_in_range
 from disputes.import_admin import RecordImportMixin
 from disputes.models import Event
 

@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.dates import in_range, validate_date_in_range
 from core.formatting import plain_decimal
 from core.hs_codes import HS_CODE_PATTERN, HS_CODES_OR_EMPTY_PATTERN, HS_CODES_PATTERN
 from disputes.choices import Confidence, DatePrecision
-from disputes.dates import in_range, validate_date_in_range
 from disputes.models import Actor, Case, Citation, Dispute, Event, Source, TimestampedModel
 
 from . import rate_periods

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from disputes.dates import validate_date_in_range
+from core.dates import validate_date_in_range
 from disputes.services import replace_citations
 
 from . import rate_periods

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import orjson
 from django.utils import translation
 
+from core.dates import shifted
 from core.formatting import plain_decimal
-from disputes.dates import shifted
 from disputes.models import Case, CaseCitation, Event, EventCitation, EventParticipant
 from disputes.selectors import Side, dispute_sides, side_of_country
 from tariffs.choices import RateState

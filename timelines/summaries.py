@@ -14,8 +14,8 @@ from decimal import Decimal
 from django.db.models import Count
 from django.utils import translation
 
+from core.dates import DATE_MIN
 from core.formatting import plain_decimal
-from disputes.dates import DATE_MIN
 from disputes.selectors import dispute_sides, side_of_country
 from tariffs.choices import MeasureType, RateKind, RateState
 from tariffs.exposure import METHOD, exposure_figures_with_measures, trade_covered, trade_covered_data

@@ -32,8 +32,8 @@ from django.utils.html import escape, format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.dates import shifted
 from disputes.choices import DatePrecision
-from disputes.dates import shifted
 from disputes.permalinks import page_path
 from disputes.selectors import Side, dispute_sides, side_of_country
 from tariffs.choices import RateState

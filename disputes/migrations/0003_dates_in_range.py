@@ -1,4 +1,4 @@
-"""Every disputes date lies in 1900-01-01..2200-12-31 (``disputes.dates``): a validator on each date
+"""Every disputes date lies in 1900-01-01..2200-12-31 (``core.dates``): a validator on each date
 field and a named CheckConstraint per field.
 
 A database holding a date outside that range cannot take the constraints: the migration then stops
@@ -7,11 +7,12 @@ and can be run again afterwards. The shipped dataset has no such date.
 """
 
 import datetime
-import disputes.dates
+
 from django.db import migrations, models
 
+import core.dates
 
-# Bounds as of this migration (kept here so later changes to disputes.dates do not rewrite history).
+# Bounds as of this migration (kept here so later changes to core.dates do not rewrite history).
 DATE_MIN = datetime.date(1900, 1, 1)
 DATE_MAX = datetime.date(2200, 12, 31)
 FIELDS = {
@@ -48,62 +49,62 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='case',
             name='initiated_on',
-            field=models.DateField(validators=[disputes.dates.validate_date_in_range], verbose_name='initiated on'),
+            field=models.DateField(validators=[core.dates.validate_date_in_range], verbose_name='initiated on'),
         ),
         migrations.AlterField(
             model_name='dispute',
             name='ended_on',
-            field=models.DateField(blank=True, null=True, validators=[disputes.dates.validate_date_in_range], verbose_name='ended on'),
+            field=models.DateField(blank=True, null=True, validators=[core.dates.validate_date_in_range], verbose_name='ended on'),
         ),
         migrations.AlterField(
             model_name='dispute',
             name='started_on',
-            field=models.DateField(validators=[disputes.dates.validate_date_in_range], verbose_name='started on'),
+            field=models.DateField(validators=[core.dates.validate_date_in_range], verbose_name='started on'),
         ),
         migrations.AlterField(
             model_name='event',
             name='date',
-            field=models.DateField(validators=[disputes.dates.validate_date_in_range], verbose_name='date'),
+            field=models.DateField(validators=[core.dates.validate_date_in_range], verbose_name='date'),
         ),
         migrations.AlterField(
             model_name='event',
             name='end_date',
-            field=models.DateField(blank=True, null=True, validators=[disputes.dates.validate_date_in_range], verbose_name='end date'),
+            field=models.DateField(blank=True, null=True, validators=[core.dates.validate_date_in_range], verbose_name='end date'),
         ),
         migrations.AlterField(
             model_name='historicalcase',
             name='initiated_on',
-            field=models.DateField(validators=[disputes.dates.validate_date_in_range], verbose_name='initiated on'),
+            field=models.DateField(validators=[core.dates.validate_date_in_range], verbose_name='initiated on'),
         ),
         migrations.AlterField(
             model_name='historicaldispute',
             name='ended_on',
-            field=models.DateField(blank=True, null=True, validators=[disputes.dates.validate_date_in_range], verbose_name='ended on'),
+            field=models.DateField(blank=True, null=True, validators=[core.dates.validate_date_in_range], verbose_name='ended on'),
         ),
         migrations.AlterField(
             model_name='historicaldispute',
             name='started_on',
-            field=models.DateField(validators=[disputes.dates.validate_date_in_range], verbose_name='started on'),
+            field=models.DateField(validators=[core.dates.validate_date_in_range], verbose_name='started on'),
         ),
         migrations.AlterField(
             model_name='historicalevent',
             name='date',
-            field=models.DateField(validators=[disputes.dates.validate_date_in_range], verbose_name='date'),
+            field=models.DateField(validators=[core.dates.validate_date_in_range], verbose_name='date'),
         ),
         migrations.AlterField(
             model_name='historicalevent',
             name='end_date',
-            field=models.DateField(blank=True, null=True, validators=[disputes.dates.validate_date_in_range], verbose_name='end date'),
+            field=models.DateField(blank=True, null=True, validators=[core.dates.validate_date_in_range], verbose_name='end date'),
         ),
         migrations.AlterField(
             model_name='historicalsource',
             name='published_on',
-            field=models.DateField(blank=True, null=True, validators=[disputes.dates.validate_date_in_range], verbose_name='published on'),
+            field=models.DateField(blank=True, null=True, validators=[core.dates.validate_date_in_range], verbose_name='published on'),
         ),
         migrations.AlterField(
             model_name='source',
             name='published_on',
-            field=models.DateField(blank=True, null=True, validators=[disputes.dates.validate_date_in_range], verbose_name='published on'),
+            field=models.DateField(blank=True, null=True, validators=[core.dates.validate_date_in_range], verbose_name='published on'),
         ),
         migrations.AddConstraint(
             model_name='case',

@@ -1,4 +1,4 @@
-"""Every tariffs date lies in 1900-01-01..2200-12-31 (``disputes.dates``): a validator on each date
+"""Every tariffs date lies in 1900-01-01..2200-12-31 (``core.dates``): a validator on each date
 field and a named CheckConstraint per field.
 
 A database holding a date outside that range cannot take the constraints: the migration then stops
@@ -7,11 +7,12 @@ and can be run again afterwards. The shipped dataset has no such date.
 """
 
 import datetime
-import disputes.dates
+
 from django.db import migrations, models
 
+import core.dates
 
-# Bounds as of this migration (kept here so later changes to disputes.dates do not rewrite history).
+# Bounds as of this migration (kept here so later changes to core.dates do not rewrite history).
 DATE_MIN = datetime.date(1900, 1, 1)
 DATE_MAX = datetime.date(2200, 12, 31)
 FIELDS = {
@@ -47,32 +48,32 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='historicalmeasure',
             name='announced_on',
-            field=models.DateField(validators=[disputes.dates.validate_date_in_range], verbose_name='announced on'),
+            field=models.DateField(validators=[core.dates.validate_date_in_range], verbose_name='announced on'),
         ),
         migrations.AlterField(
             model_name='historicalrateperiod',
             name='valid_from',
-            field=models.DateField(validators=[disputes.dates.validate_date_in_range], verbose_name='valid from'),
+            field=models.DateField(validators=[core.dates.validate_date_in_range], verbose_name='valid from'),
         ),
         migrations.AlterField(
             model_name='historicalrateperiod',
             name='valid_to',
-            field=models.DateField(blank=True, help_text='Last day; empty if open-ended.', null=True, validators=[disputes.dates.validate_date_in_range], verbose_name='valid to'),
+            field=models.DateField(blank=True, help_text='Last day; empty if open-ended.', null=True, validators=[core.dates.validate_date_in_range], verbose_name='valid to'),
         ),
         migrations.AlterField(
             model_name='measure',
             name='announced_on',
-            field=models.DateField(validators=[disputes.dates.validate_date_in_range], verbose_name='announced on'),
+            field=models.DateField(validators=[core.dates.validate_date_in_range], verbose_name='announced on'),
         ),
         migrations.AlterField(
             model_name='rateperiod',
             name='valid_from',
-            field=models.DateField(validators=[disputes.dates.validate_date_in_range], verbose_name='valid from'),
+            field=models.DateField(validators=[core.dates.validate_date_in_range], verbose_name='valid from'),
         ),
         migrations.AlterField(
             model_name='rateperiod',
             name='valid_to',
-            field=models.DateField(blank=True, help_text='Last day; empty if open-ended.', null=True, validators=[disputes.dates.validate_date_in_range], verbose_name='valid to'),
+            field=models.DateField(blank=True, help_text='Last day; empty if open-ended.', null=True, validators=[core.dates.validate_date_in_range], verbose_name='valid to'),
         ),
         migrations.AddConstraint(
             model_name='measure',

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from disputes.dates import DATE_MAX, DATE_MIN
+from core.dates import DATE_MAX, DATE_MIN
 from disputes.models import Case, Dispute, Event, Source
 from disputes.services import event_save
 from tariffs.models import Measure, RatePeriod

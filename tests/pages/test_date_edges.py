@@ -7,7 +7,7 @@ import pytest
 from django.core.cache import cache
 from icalendar import Calendar
 
-from disputes.dates import DATE_MAX, DATE_MIN
+from core.dates import DATE_MAX, DATE_MIN
 from disputes.models import Event
 from pages.calendars import span
 from pages.timeline_widget import widget_data

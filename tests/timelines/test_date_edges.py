@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from disputes.dates import DATE_MAX, DATE_MIN
+from core.dates import DATE_MAX, DATE_MIN
 from disputes.models import Case, Dispute, Event, Source
 from tariffs.models import Measure, RatePeriod
 from tests.factories import DisputeFactory, EventFactory, MeasureFactory
