@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 #: The first and last day a domain date may take (wide enough for any trade history or schedule).
@@ -36,6 +36,16 @@ def in_range(field: str, *, nullable: bool = False) -> Q:
     """The CheckConstraint condition of one date field (an empty value passes when ``nullable``)."""
     condition = Q(**{f"{field}__gte": DATE_MIN, f"{field}__lte": DATE_MAX})
     return Q(**{f"{field}__isnull": True}) | condition if nullable else condition
+
+
+def ends_before_start(start: dt.date | None, end: dt.date | None) -> bool:
+    """The one window rule: a window whose end is before its start is inverted (an open end never is)."""
+    return start is not None and end is not None and end < start
+
+
+def window_condition(start: str, end: str) -> Q:
+    """The CheckConstraint condition of the same rule: no ``end``, or an ``end`` on or after ``start``."""
+    return Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": F(start)})
 
 
 def shifted(day: dt.date, days: int) -> dt.date:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from core.dates import in_range, validate_date_in_range
+from core.dates import ends_before_start, in_range, validate_date_in_range, window_condition
 
 from .choices import (
     ActorKind,
@@ -167,7 +167,7 @@ class Dispute(TimestampedModel):
         verbose_name_plural = _("disputes")
         constraints = [
             models.CheckConstraint(
-                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                condition=window_condition("started_on", "ended_on"),
                 name="disputes_dispute_valid_window",
             ),
             models.CheckConstraint(condition=in_range("started_on"), name="disputes_dispute_started_on_in_range"),
@@ -185,7 +185,7 @@ class Dispute(TimestampedModel):
     def clean(self):
         from django.core.exceptions import ValidationError
 
-        if self.ended_on and self.started_on and self.ended_on < self.started_on:
+        if ends_before_start(self.started_on, self.ended_on):
             raise ValidationError({"ended_on": _("A dispute cannot end before it starts.")})
 
 
@@ -305,7 +305,7 @@ class Event(TimestampedModel):
         verbose_name_plural = _("events")
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("date")),
+                condition=window_condition("date", "end_date"),
                 name="disputes_event_valid_window",
             ),
             models.UniqueConstraint(
@@ -338,7 +338,7 @@ class Event(TimestampedModel):
         from django.core.exceptions import ValidationError
 
         errors = {}
-        if self.end_date and self.date and self.end_date < self.date:
+        if ends_before_start(self.date, self.end_date):
             errors["end_date"] = _("The end date cannot be before the date.")
         if self.date and self.date_precision == DatePrecision.MONTH and self.date.day != 1:
             errors["date"] = _("With month precision, enter the first day of the month.")

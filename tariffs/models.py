@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.dates import in_range, validate_date_in_range
+from core.dates import ends_before_start, in_range, validate_date_in_range, window_condition
 from core.formatting import plain_decimal
 from core.hs_codes import HS_CODE_PATTERN, HS_CODES_OR_EMPTY_PATTERN, HS_CODES_PATTERN
 from disputes.choices import Confidence, DatePrecision
@@ -196,7 +196,7 @@ class RatePeriod(models.Model):
         verbose_name_plural = _("rate periods")
         constraints = [
             models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
+                condition=window_condition("valid_from", "valid_to"),
                 name="tariffs_rateperiod_valid_window",
             ),
             models.CheckConstraint(
@@ -219,7 +219,7 @@ class RatePeriod(models.Model):
     def clean(self):
         from django.core.exceptions import ValidationError
 
-        if self.valid_to and self.valid_from and self.valid_to < self.valid_from:
+        if ends_before_start(self.valid_from, self.valid_to):
             raise ValidationError({"valid_to": _("“Valid to” cannot be before “valid from”.")})
 
 

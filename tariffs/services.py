@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.dates import validate_date_in_range
+from core.dates import ends_before_start, validate_date_in_range
 from disputes.services import replace_citations
 
 from . import rate_periods
@@ -26,7 +26,7 @@ def rate_periods_validate(periods: Sequence) -> None:
     """Raise ValidationError naming every pair of periods that overlap or window that is inverted."""
     messages = []
     for period in periods:
-        if period.valid_to is not None and period.valid_to < period.valid_from:
+        if ends_before_start(period.valid_from, period.valid_to):
             messages.append(_("Period %(period)s ends before it starts.") % {"period": _period_label(period)})
         if period.rate_percent is not None and period.rate_percent < 0:
             messages.append(_("A rate cannot be negative (%(rate)s).") % {"rate": period.rate_percent})

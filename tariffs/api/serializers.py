@@ -7,6 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.dates import ends_before_start
 from core.hs_codes import HS_CODE_PATTERN
 from disputes.api.fields import ActorIdentifierField, NormalizedDecimalField
 from disputes.api.serializers import (
@@ -42,7 +43,7 @@ class RatePeriodSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer
     def validate(self, attrs):
         if "valid_from" not in attrs:  # a PATCH replaces the periods as a whole: each must be complete
             raise serializers.ValidationError({"valid_from": [self.fields["valid_from"].error_messages["required"]]})
-        if attrs.get("valid_to") and attrs["valid_to"] < attrs["valid_from"]:
+        if ends_before_start(attrs["valid_from"], attrs.get("valid_to")):
             raise serializers.ValidationError({"valid_to": "“valid_to” cannot be before “valid_from”."})
         return attrs
 
