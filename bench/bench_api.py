@@ -41,6 +41,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from bench.generate import analyze, delete_bench_states, delete_generated, generate_dispute  # noqa: E402
 from bench.setup import BENCH_DB, clean_start, truncate_bench_tables, vacuum  # noqa: E402
 from bench.setup import environment as bench_environment  # noqa: E402
+from core.permalinks import PAGE_PATHS  # noqa: E402
 from disputes.api.serializers import API_PREFIX  # noqa: E402
 from disputes.models import (  # noqa: E402
     Actor,
@@ -51,7 +52,6 @@ from disputes.models import (  # noqa: E402
     EventParticipant,
     Source,
 )
-from disputes.permalinks import PAGE_PATHS  # noqa: E402
 from tariffs.choices import RateState  # noqa: E402
 from tariffs.models import Measure, MeasureCitation, MeasureLink, ProductLine, RatePeriod  # noqa: E402
 

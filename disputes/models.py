@@ -3,12 +3,12 @@
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from core.dates import ends_before_start, in_range, validate_date_in_range, window_condition
+from core.permalinks import record_url
 
 from .choices import (
     ActorKind,
@@ -88,7 +88,7 @@ class Actor(TimestampedModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("pages:actor-detail", args=[self.slug])
+        return record_url("actor", self.slug, in_language=True)
 
     def clean(self):
         from django.core.exceptions import ValidationError
@@ -180,7 +180,7 @@ class Dispute(TimestampedModel):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("pages:dispute-detail", args=[self.slug])
+        return record_url("dispute", self.slug, in_language=True)
 
     def clean(self):
         from django.core.exceptions import ValidationError
@@ -251,7 +251,7 @@ class Case(TimestampedModel):
         return f"{self.reference}: {self.title}"
 
     def get_absolute_url(self):
-        return reverse("pages:case-detail", args=[self.pk])
+        return record_url("case", self.pk, in_language=True)
 
     def clean(self):
         from django.core.exceptions import ValidationError
@@ -332,7 +332,7 @@ class Event(TimestampedModel):
         return f"{self.date.isoformat()} {self.title}"
 
     def get_absolute_url(self):
-        return reverse("pages:event-detail", args=[self.pk])
+        return record_url("event", self.pk, in_language=True)
 
     def clean(self):
         from django.core.exceptions import ValidationError

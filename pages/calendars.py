@@ -12,7 +12,6 @@ import datetime as dt
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,6 +20,7 @@ from icalendar import Event as CalendarEvent
 
 from core.dates import next_month_start, next_year_start, shifted
 from core.formatting import plain_decimal
+from core.permalinks import record_url
 from disputes.models import Dispute
 from timelines.choices import Milestone, RecordType
 from timelines.models import TimelineEntry
@@ -47,7 +47,7 @@ def dispute_calendar(request, slug):
             name=_("TradeWatch: %(dispute)s") % {"dispute": dispute.title},
             description=_("Events and measure effective dates of %(dispute)s, each with its sources.")
             % {"dispute": dispute.title},
-            url=request.build_absolute_uri(reverse("pages:dispute-detail", args=[dispute.slug])),
+            url=request.build_absolute_uri(record_url("dispute", dispute.slug, in_language=True)),
             refresh_interval=REFRESH_INTERVAL,
             calscale="GREGORIAN",
             uid=f"{dispute.slug}@{UID_DOMAIN}",

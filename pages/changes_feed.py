@@ -20,13 +20,12 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
 
+from core.permalinks import record_url
 from disputes.api.viewsets import last_change
 from disputes.history import EVENT_REVISIONS, HistorySpec, Revision, histories, recently_changed
 from disputes.models import Event
 from tariffs.history import MEASURE_REVISIONS
 from tariffs.models import Measure
-
-from .timeline_widget import record_url
 
 #: How many revisions the feed carries.
 CHANGES_LENGTH = 50
@@ -116,7 +115,8 @@ class ChangesFeed(Feed):
         return format_html("<p>{} {}</p><ul>{}</ul>", _("Changed:"), names, changes)
 
     def item_link(self, item: RecordRevision):
-        return f"{record_url(item.model._meta.model_name, item.pk)}?as_of_revision={item.revision.number}"
+        page = record_url(item.model._meta.model_name, item.pk, in_language=True)
+        return f"{page}?as_of_revision={item.revision.number}"
 
     def item_pubdate(self, item: RecordRevision):
         return item.when

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.views.decorators.clickjacking import xframe_options_exempt
 
+from core.permalinks import record_url
 from disputes.models import Dispute
 from timelines.filters import TimelineFilter
 from timelines.models import TimelineEntry
@@ -31,7 +32,7 @@ def timeline_embed(request, slug):
     context = {
         "dispute": dispute,
         "filters": filters,
-        "page_url": reverse("pages:dispute-detail", args=[dispute.slug]),
+        "page_url": record_url("dispute", dispute.slug, in_language=True),
         "json_url": _with_query(reverse("api:dispute-timeline", args=[dispute.slug]), params, format="timelinejs"),
         "language_url": static(strings) if strings else "",
     }

@@ -19,6 +19,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.translation import gettext as _
 
+from core.permalinks import record_url
 from disputes.models import Actor, Dispute, Event
 from timelines.choices import RecordType
 from timelines.models import TimelineEntry
@@ -218,7 +219,7 @@ class DisputeFeed(TradeWatchFeed):
         absolute = request.build_absolute_uri
         entries = subscriptions.timeline(dispute, request.GET, TIMELINE_LENGTH)
         query = request.META.get("QUERY_STRING", "")
-        page = reverse("pages:dispute-detail", args=[dispute.slug])
+        page = record_url("dispute", dispute.slug, in_language=True)
         return Channel(
             title=_("TradeWatch: %(dispute)s") % {"dispute": dispute.title},
             subtitle=_("Events, measure milestones and case steps of %(dispute)s, each with its sources.")

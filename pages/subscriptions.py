@@ -15,6 +15,7 @@ from django.http import JsonResponse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from core.permalinks import record_url
 from disputes.filters import EventFilter
 from disputes.models import Dispute, Event
 from timelines.choices import Milestone, RecordType
@@ -22,7 +23,6 @@ from timelines.filters import TimelineFilter
 from timelines.models import TimelineEntry
 
 from .selectors import EVENT_CITATIONS, PARTICIPANTS
-from .timeline_widget import record_url
 from .views import given
 
 
@@ -77,7 +77,7 @@ def timeline(dispute: Dispute, params, limit: int, *, effective_dates_only: bool
 
 def record_path(entry: TimelineEntry) -> str:
     """The page of the record behind a timeline entry, in the active language."""
-    return record_url(entry.record_type, entry.record_id)
+    return record_url(entry.record_type, entry.record_id, in_language=True)
 
 
 def when(day: dt.date, precision: str = "day", end_date: dt.date | None = None) -> str:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.dates import shifted
 from core.formatting import plain_decimal
+from core.permalinks import record_url
 from tariffs.choices import RateState
 
 OPEN_ENDED_TAIL = dt.timedelta(days=180)
@@ -34,7 +34,7 @@ def widget_data(entries, periods, sides, *, today: dt.date, group_by: str = "sid
                 "type": "point",
                 "group": entry.side or "other",
                 "className": f"kind-{entry.kind} side-{entry.side or 'other'}",
-                "url": record_url(entry.record_type, entry.record_id),
+                "url": record_url(entry.record_type, entry.record_id, in_language=True),
                 "kind": entry.kind,
                 "side": entry.side or "other",
             }
@@ -62,7 +62,7 @@ def widget_data(entries, periods, sides, *, today: dt.date, group_by: str = "sid
                 "type": "range",
                 "group": side,
                 "className": f"kind-measure side-{side} state-{state}",
-                "url": record_url("measure", measure.pk),
+                "url": record_url("measure", measure.pk, in_language=True),
                 "kind": "measure_in_force" if state == "in_force" else "measure_suspended",
                 "side": side,
             }
@@ -76,8 +76,3 @@ def widget_data(entries, periods, sides, *, today: dt.date, group_by: str = "sid
 
 def _last_day(period) -> str:
     return period.valid_to.isoformat() if period.valid_to else "…"
-
-
-def record_url(record_type: str, pk: int) -> str:
-    """The page of a record ("event", "measure", "case", …) in the active language."""
-    return reverse(f"pages:{record_type}-detail", args=[pk])

@@ -6,13 +6,13 @@ from decimal import Decimal
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.dates import ends_before_start, in_range, validate_date_in_range, window_condition
 from core.formatting import plain_decimal
 from core.hs_codes import HS_CODE_PATTERN, HS_CODES_OR_EMPTY_PATTERN, HS_CODES_PATTERN
+from core.permalinks import record_url
 from disputes.choices import Confidence, DatePrecision
 from disputes.models import Actor, Case, Citation, Dispute, Event, Source, TimestampedModel
 
@@ -106,7 +106,7 @@ class Measure(TimestampedModel):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("pages:measure-detail", args=[self.pk])
+        return record_url("measure", self.pk, in_language=True)
 
     def period_on(self, day: dt.date):
         """The rate period covering ``day`` (in force or suspended), or None (uses prefetched periods)."""

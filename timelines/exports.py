@@ -25,6 +25,7 @@ from django.utils import timezone, translation
 from django.utils.text import capfirst
 
 from core.formatting import plain_decimal
+from core.permalinks import record_url
 from disputes.api.rendering import flatten_cell, neutralise
 from disputes.api.rows import EVENT_COLUMNS, event_rows
 from disputes.api.serializers import API_PREFIX
@@ -40,7 +41,6 @@ from disputes.models import (
     EventParticipant,
     Source,
 )
-from disputes.permalinks import page_path
 from tariffs.api.rows import MEASURE_COLUMNS, measure_rows
 from tariffs.models import ExposureFigure, Measure, MeasureCitation, MeasureLink, ProductLine, RatePeriod
 
@@ -215,7 +215,7 @@ class Links:
         return f"{self.base}{API_PREFIX}{resource}/{key}/"
 
     def page(self, kind: str, key) -> str:
-        return self.base + page_path(kind, key)
+        return self.base + record_url(kind, key)
 
 
 def _sentence(text: str) -> str:

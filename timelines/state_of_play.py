@@ -8,9 +8,9 @@ from __future__ import annotations
 import datetime as dt
 
 from core.formatting import plain_decimal
+from core.permalinks import record_url
 from disputes.choices import CaseForum, CaseStage, EventKind
 from disputes.models import Case, Event
-from disputes.permalinks import page_path
 from tariffs.choices import RateState
 from tariffs.models import RatePeriod
 
@@ -67,7 +67,7 @@ def open_cases(dispute, day: dt.date) -> list[dict]:
                 "initiated_on": case.initiated_on.isoformat(),
                 "stage": stage,
                 "stage_since": (since.get(case.pk) or case.initiated_on).isoformat(),
-                "html_url": page_path("case", case.pk),
+                "html_url": record_url("case", case.pk),
             }
         )
     return rows
@@ -89,7 +89,7 @@ def latest_diplomacy(dispute, day: dt.date) -> list[dict]:
             "date_precision": e.date_precision,
             "kind": e.kind,
             "title": e.title,
-            "html_url": page_path("event", e.pk),
+            "html_url": record_url("event", e.pk),
         }
         for e in events
     ]
@@ -132,5 +132,5 @@ def _change(date: dt.date, measure_id: int, title: str, change: ScheduledChange,
         "change": change.value,
         "rate_percent": plain_decimal(rate),
         "rate_kind": kind,
-        "html_url": page_path("measure", measure_id),
+        "html_url": record_url("measure", measure_id),
     }

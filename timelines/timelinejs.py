@@ -33,8 +33,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.dates import shifted
+from core.permalinks import record_url
 from disputes.choices import DatePrecision
-from disputes.permalinks import page_path
 from disputes.selectors import Side, dispute_sides, side_of_country
 from tariffs.choices import RateState
 from tariffs.models import MeasureLink, RatePeriod
@@ -245,7 +245,7 @@ def _slide(entry, group: str, absolute_url: Callable[[str], str]) -> dict:
     if sources:
         listed = format_html_join("; ", "{}", ((_source_html(source),) for source in sources))
         paragraphs.append(format_html('<p class="tw-sources">{}: {}</p>', _("Sources"), listed))
-    record = absolute_url(page_path(entry.record_type, entry.record_id))
+    record = absolute_url(record_url(entry.record_type, entry.record_id))
     paragraphs.append(
         format_html('<p class="tw-record"><a href="{}">{}</a></p>', record, _("The record on TradeWatch"))
     )
@@ -296,7 +296,7 @@ def timeline_document(
             start, end = max(phase.start, first), min(phase.end or last, last)
             if start < end:
                 eras.append(_era(phase, start, end, names))
-    page = absolute_url(page_path("dispute", dispute.slug))
+    page = absolute_url(record_url("dispute", dispute.slug))
     summary = format_html("<p>{}</p>", dispute.summary) if dispute.summary else ""
     return {
         "title": {

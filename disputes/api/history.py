@@ -14,8 +14,8 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 
+from core.permalinks import record_url
 from disputes import history
-from disputes.permalinks import page_path
 
 
 class ChangeSerializer(serializers.Serializer):
@@ -42,7 +42,7 @@ class RevisionSerializer(serializers.Serializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_html_url(self, revision) -> str:
-        path = page_path(self.context["page_kind"], self.context["record"].pk) + f"?as_of_revision={revision.number}"
+        path = record_url(self.context["page_kind"], self.context["record"].pk) + f"?as_of_revision={revision.number}"
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request is not None else path
 

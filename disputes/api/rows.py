@@ -7,8 +7,8 @@ renders both for the same page and compares them.
 
 from collections import defaultdict
 
+from core.permalinks import record_url
 from disputes.models import EventCitation, EventParticipant
-from disputes.permalinks import page_path
 
 from .serializers import API_PREFIX
 
@@ -82,7 +82,7 @@ def event_rows(page: list[dict], request) -> list[dict]:
             {
                 "id": pk,
                 "url": f"{events_url}{pk}/",
-                "html_url": base + page_path("event", pk),
+                "html_url": base + record_url("event", pk),
                 "dispute": row["dispute__slug"],
                 "reference": row["reference"],
                 "date": row["date"],

@@ -8,9 +8,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.permalinks import record_url
 from disputes.choices import ParticipantRole, SourceKind
 from disputes.models import Actor, Case, Dispute, DisputeParty, Event, Source
-from disputes.permalinks import page_path
 
 from .fields import ActorIdentifierField
 
@@ -36,7 +36,7 @@ def api_link(resource: str, key: str = "pk") -> LinkField:
 
 
 def page_link(kind: str, key: str = "pk") -> LinkField:
-    return LinkField(page_path(kind, "{}"), key, help_text="This object's page.")
+    return LinkField(record_url(kind, "{}"), key, help_text="This object's page.")
 
 
 def raise_as_drf(error: DjangoValidationError):

@@ -3,10 +3,10 @@
 from django.utils import timezone
 
 from core.formatting import plain_decimal
+from core.permalinks import record_url
 from disputes.api.rows import CITATION_COLUMNS, actor_brief, base_url, citation, grouped
 from disputes.api.serializers import API_PREFIX
 from disputes.models import Case
-from disputes.permalinks import page_path
 from tariffs.models import Measure, MeasureCitation, MeasureLink, ProductLine, RatePeriod
 
 MEASURE_COLUMNS = (
@@ -75,7 +75,7 @@ def measure_rows(page: list[dict], request) -> list[dict]:
         item = {
             "id": pk,
             "url": f"{measures_url}{pk}/",
-            "html_url": base + page_path("measure", pk),
+            "html_url": base + record_url("measure", pk),
             "dispute": row["dispute__slug"],
             "reference": row["reference"],
             "imposed_by": actor_brief(

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from disputes.models import Event
+from disputes.models import Case, Event
 from tariffs.models import Measure
 from timelines.models import DisputeSummary, RefreshRequest, TimelineEntry
 from timelines.services import refresh_dispute
@@ -63,10 +63,18 @@ def test_every_event_is_on_the_timeline_with_its_sources_in_stable_date_order(ti
     assert call.kind == "leader_call" and "mark-carney" in call.actors and call.side == ""
 
 
-def test_cases_opened_without_an_event_get_an_entry_of_their_own(timeline):
+def test_cases_opened_without_an_event_get_an_entry_of_their_own(timeline, canada_china):
+    opened_by_event = {(e.case_id, e.date) for e in Event.objects.filter(dispute=canada_china, case__isnull=False)}
+    without_event = {
+        case.reference for case in canada_china.cases.all() if (case.pk, case.initiated_on) not in opened_by_event
+    }
     opened = timeline.filter(kind="case_opened")
-    assert all(entry.case_id for entry in opened)
-    assert not opened.filter(case__events__date=D(2024, 9, 6), case__reference="DS627").exists()
+    assert without_event, "the first case has cases opened without an event of their own"
+    assert set(opened.values_list("case__reference", flat=True)) == without_event
+    assert all(entry.date == entry.case.initiated_on for entry in opened)
+    # DS627 was opened by its consultations request of 6 September 2024, an event: no second entry.
+    assert (Case.objects.get(reference="DS627").pk, D(2024, 9, 6)) in opened_by_event
+    assert not opened.filter(case__reference="DS627").exists()
 
 
 def test_the_summary_of_5_june_2025_says_what_was_in_force_on_each_side(timeline, canada_china):

@@ -2,9 +2,9 @@
 
 from rest_framework import serializers
 
+from core.permalinks import record_url
 from disputes.api.fields import NormalizedDecimalField
 from disputes.api.serializers import API_PREFIX
-from disputes.permalinks import page_path
 from timelines.models import DisputeSummary, TimelineEntry
 
 
@@ -44,7 +44,7 @@ class TimelineEntrySerializer(serializers.ModelSerializer):
             "type": entry.record_type,
             "id": entry.record_id,
             "url": request.build_absolute_uri(api) if request else api,
-            "html_url": page_path(entry.record_type, entry.record_id),
+            "html_url": record_url(entry.record_type, entry.record_id),
         }
 
 
