@@ -6,8 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from disputes.models import Case, Event
+from disputes.models import Actor, Event
 from tariffs.models import Measure
+from tests.factories import CaseFactory, EventFactory
 from timelines.models import DisputeSummary, RefreshRequest, TimelineEntry
 from timelines.services import refresh_dispute
 
@@ -64,17 +65,16 @@ def test_every_event_is_on_the_timeline_with_its_sources_in_stable_date_order(ti
 
 
 def test_cases_opened_without_an_event_get_an_entry_of_their_own(timeline, canada_china):
-    opened_by_event = {(e.case_id, e.date) for e in Event.objects.filter(dispute=canada_china, case__isnull=False)}
-    without_event = {
-        case.reference for case in canada_china.cases.all() if (case.pk, case.initiated_on) not in opened_by_event
-    }
+    china, canada = Actor.objects.get(code="CN"), Actor.objects.get(code="CA")
+    quiet = CaseFactory(dispute=canada_china, complainant=canada, respondent=china, initiated_on=D(2025, 5, 2))
+    announced = CaseFactory(dispute=canada_china, complainant=china, respondent=canada, initiated_on=D(2025, 5, 9))
+    EventFactory(dispute=canada_china, case=announced, date=D(2025, 5, 9), kind="wto_step")
+    refresh_dispute(dispute_id=canada_china.pk, today=D(2025, 6, 5), full=True)
+
     opened = timeline.filter(kind="case_opened")
-    assert without_event, "the first case has cases opened without an event of their own"
-    assert set(opened.values_list("case__reference", flat=True)) == without_event
-    assert all(entry.date == entry.case.initiated_on for entry in opened)
-    # DS627 was opened by its consultations request of 6 September 2024, an event: no second entry.
-    assert (Case.objects.get(reference="DS627").pk, D(2024, 9, 6)) in opened_by_event
-    assert not opened.filter(case__reference="DS627").exists()
+    assert list(opened.values_list("case__reference", "date", "side")) == [(quiet.reference, D(2025, 5, 2), "canada")]
+    # In the first case every case, DS627 included, was opened by an event of its own: no second entry.
+    assert timeline.filter(case__reference="DS627", kind="wto_step").exists()
 
 
 def test_the_summary_of_5_june_2025_says_what_was_in_force_on_each_side(timeline, canada_china):
@@ -158,6 +158,6 @@ def test_many_edits_in_one_transaction_queue_one_refresh(canada_china, django_ca
             event.save()
     refreshes = [c for c in callbacks if getattr(c, "once_key", None) == ("refresh", canada_china.pk)]
     assert len(refreshes) == 1
-    assert len(callbacks) == 2  # the refresh, and the one change of the data version (disputes/data_version.py)
+    assert len(callbacks) == 2  # the refresh, and the one change of the data version (core/data_version.py)
     edited = Event.objects.filter(dispute=canada_china).count()
     assert RefreshRequest.objects.filter(dispute_id=canada_china.pk, record_type="event").count() == edited
