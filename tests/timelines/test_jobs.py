@@ -10,9 +10,11 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from tariffs.models import Measure
 from timelines.models import DisputeSummary, RefreshRequest, TimelineEntry
+from timelines.services import refresh_dispute
 from timelines.tasks import refresh_all_disputes
 from tradewatch.celery import app as celery_app
 
@@ -80,10 +82,15 @@ def test_with_no_broker_edits_refresh_the_timeline_in_process(tmp_path):
 
 
 def test_the_admin_can_queue_a_full_rebuild(admin_client, canada_china):
+    built = TimelineEntry.objects.filter(dispute=canada_china).count()
+    TimelineEntry.objects.filter(dispute=canada_china).delete()  # a timeline lost, e.g. by a bad deploy
     summary = DisputeSummary.objects.get(dispute=canada_china)
     response = admin_client.post(
         "/admin/timelines/disputesummary/", {"action": "queue_full_refresh", "_selected_action": [summary.pk]}
     )
     assert response.status_code == 302
     assert RefreshRequest.objects.filter(dispute_id=canada_china.pk, record_type="all").exists()
-    assert TimelineEntry.objects.filter(dispute=canada_china).exists()
+    # The next run, asked for no more than the queue holds, rebuilds every entry.
+    result = refresh_dispute(dispute_id=canada_china.pk, today=timezone.localdate())
+    assert result.full and result.inserted == built > 0
+    assert TimelineEntry.objects.filter(dispute=canada_china).count() == built
