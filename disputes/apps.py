@@ -9,6 +9,6 @@ class DisputesConfig(AppConfig):
     def ready(self):
         from simple_history.signals import post_create_historical_record
 
-        from .data_version import bump_on_history
+        from core.data_version import bump_on_history
 
         post_create_historical_record.connect(bump_on_history, dispatch_uid="tradewatch-data-version")

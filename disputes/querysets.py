@@ -32,8 +32,9 @@ class EventQuerySet(models.QuerySet):
 
     def search(self, text: str):
         """Events matching ``text`` in their title, summary or outcome, or in a cited source's title."""
+        from core.search import search
+
         from .models import EventCitation
-        from .search import search
 
         return search(
             self, text, fields=("title", "summary"), citations=EventCitation.objects.all(), cited_field="event"

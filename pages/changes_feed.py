@@ -20,8 +20,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
 
+from core.api.viewsets import last_change
 from core.permalinks import record_url
-from disputes.api.viewsets import last_change
 from disputes.history import EVENT_REVISIONS, HistorySpec, Revision, histories, recently_changed
 from disputes.models import Event
 from tariffs.history import MEASURE_REVISIONS

@@ -6,10 +6,10 @@ import datetime as dt
 
 from django.db.models import Prefetch, Q
 
+from core.search import searchable
 from disputes import history
 from disputes.history import EVENT_REVISIONS, Revision
 from disputes.models import Actor, Case, CaseCitation, Dispute, Event, EventCitation, EventParticipant, Source
-from disputes.search import searchable
 from tariffs import rate_periods
 from tariffs.history import MEASURE_REVISIONS
 from tariffs.models import Measure, MeasureCitation, MeasureLink, RatePeriod

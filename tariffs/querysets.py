@@ -71,7 +71,7 @@ class MeasureQuerySet(models.QuerySet):
 
     def search(self, text: str):
         """Measures matching ``text`` in title, summary or product description, or a cited source's title."""
-        from disputes.search import search
+        from core.search import search
 
         from .models import MeasureCitation
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from disputes.api.throttling import AnonReadThrottle
+from core.api.throttling import AnonReadThrottle
 from disputes.models import Event
 from tariffs.models import Measure
 from timelines.services import refresh_dispute

@@ -24,12 +24,12 @@ from django.db.models import F, Prefetch, Q, Value
 from django.utils import timezone, translation
 from django.utils.text import capfirst
 
+from core.api.rendering import flatten_cell, neutralise
+from core.api.viewsets import API_VERSION
 from core.formatting import plain_decimal
 from core.permalinks import record_url
-from disputes.api.rendering import flatten_cell, neutralise
 from disputes.api.rows import EVENT_COLUMNS, event_rows
 from disputes.api.serializers import API_PREFIX
-from disputes.api.viewsets import API_VERSION
 from disputes.models import (
     Actor,
     Case,

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from django.db.models import Q
 from django.utils import timezone
 
-from disputes.transactions import on_commit_once
+from core.transactions import on_commit_once
 
 from .models import RefreshRequest, RefreshState
 

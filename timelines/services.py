@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from disputes import data_version
+from core import data_version
 from disputes.models import Case, Dispute, Event
 from tariffs.models import Measure
 

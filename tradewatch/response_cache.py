@@ -2,7 +2,7 @@
 
 Public reads are the same for every anonymous reader until the data changes, so their answers are
 kept in the shared cache (Redis) and served from there without touching the database. Each key
-holds the data version (``disputes.data_version``), today's date (what is "in force" depends on
+holds the data version (``core.data_version``), today's date (what is "in force" depends on
 it) and everything an answer varies on: scheme and host (answers carry absolute URLs), path and
 query, ``Accept``, ``Accept-Language``, the language cookie, ``Origin``, ``HX-Request`` and
 ``HX-Target``. A host outside ``ALLOWED_HOSTS`` is refused (400) before the cache is consulted.
@@ -23,8 +23,8 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
 
-from disputes import data_version
-from disputes.api.throttling import anonymous_read_allowed
+from core import data_version
+from core.api.throttling import anonymous_read_allowed
 
 VARY_ON = ("HTTP_ACCEPT", "HTTP_ACCEPT_LANGUAGE", "HTTP_ORIGIN", "HTTP_HX_REQUEST", "HTTP_HX_TARGET")
 API = "/api/v1/"

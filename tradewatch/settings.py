@@ -175,7 +175,7 @@ if LOGIN_LOCKOUT_MINUTES < 1:
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "disputes.client_address.client_address"
+AXES_CLIENT_IP_CALLABLE = "core.client_address.client_address"
 AXES_LOCKOUT_CALLABLE = "tradewatch.login_lockout.lockout_response"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -220,7 +220,7 @@ CSRF_COOKIE_SECURE = not DEBUG
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Proxies in front of the app that append the client's address to X-Forwarded-For (0: none, the
 # connection's address is the client). Throttles and the login lockout count on that address
-# (disputes/client_address.py); a header the client wrote is never trusted.
+# (core/client_address.py); a header the client wrote is never trusted.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 if TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 (no proxy) or the number of proxies in front of the app.")
@@ -238,29 +238,29 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "disputes.api.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_RENDERER_CLASSES": [
-        "disputes.api.rendering.FastJSONRenderer",
+        "core.api.rendering.FastJSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
-        "disputes.api.rendering.SafeCSVRenderer",
+        "core.api.rendering.SafeCSVRenderer",
     ],
     "DEFAULT_PARSER_CLASSES": [
-        "disputes.api.parsers.JSONParser",
+        "core.api.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "disputes.api.negotiation.ContentNegotiation",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "core.api.negotiation.ContentNegotiation",
     "DEFAULT_THROTTLE_CLASSES": [
-        "disputes.api.throttling.AnonReadThrottle",
-        "disputes.api.throttling.WriteThrottle",
+        "core.api.throttling.AnonReadThrottle",
+        "core.api.throttling.WriteThrottle",
     ],
-    "NUM_PROXIES": TRUSTED_PROXY_COUNT,  # our throttles use disputes.client_address; any other agrees
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,  # our throttles use core.client_address; any other agrees
     "DEFAULT_THROTTLE_RATES": {
         "anon_read": env_rate("API_ANON_READ_RATE", default="300/minute"),
         "write": env_rate("API_WRITE_RATE", default="120/minute"),
     },
-    "DEFAULT_SCHEMA_CLASS": "disputes.api.schema.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "tradewatch.db_errors.api_exception_handler",  # drf-standardized-errors', outages as 503
     "DATETIME_FORMAT": "iso-8601",
     "COERCE_DECIMAL_TO_STRING": True,
@@ -268,7 +268,7 @@ REST_FRAMEWORK = {
 }
 DRF_STANDARDIZED_ERRORS = {
     "ENABLE_IN_DEBUG_FOR_UNHANDLED_EXCEPTIONS": False,
-    "EXCEPTION_HANDLER_CLASS": "disputes.api.errors.ExceptionHandler",  # 413 JSON for a body over the limit
+    "EXCEPTION_HANDLER_CLASS": "core.api.errors.ExceptionHandler",  # 413 JSON for a body over the limit
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "TradeWatch API",

@@ -2,6 +2,7 @@
 
 from django.db.models import Prefetch
 
+from core.api.viewsets import ApiViewSet
 from disputes.filters import ActorFilter, CaseFilter, DisputeFilter, EventFilter, SourceFilter
 from disputes.history import EVENT_REVISIONS
 from disputes.models import (
@@ -27,7 +28,6 @@ from .serializers import (
     EventWriteSerializer,
     SourceSerializer,
 )
-from .viewsets import ApiViewSet
 
 EVENT_HISTORY = (Event, EventParticipant, EventCitation, Source, Actor, Case, Dispute)
 

@@ -1,6 +1,6 @@
-"""PostgreSQL only: GIN indexes for full-text search (``disputes.search``). SQLite searches without them.
+"""PostgreSQL only: GIN indexes for full-text search (``core.search``). SQLite searches without them.
 
-The expressions must stay identical to what ``disputes.search.text_vector`` generates.
+The expressions must stay identical to what ``core.search.text_vector`` generates.
 """
 
 from django.db import migrations

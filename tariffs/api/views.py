@@ -3,8 +3,8 @@
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
+from core.api.viewsets import ApiViewSet
 from disputes.api.history import HistoryMixin
-from disputes.api.viewsets import ApiViewSet
 from disputes.models import Actor, Case, Dispute, Source
 from tariffs.filters import MeasureFilter
 from tariffs.history import MEASURE_REVISIONS
@@ -41,14 +41,10 @@ class MeasureViewSet(HistoryMixin, ApiViewSet):
     list_rows = staticmethod(measure_rows)
     history_spec = MEASURE_REVISIONS
     page_kind = "measure"
+    annotated_columns = ("status_on_date", "rate_on_date")  # the on-date annotations, when asked
 
     def get_serializer_class(self):
         params = self.request.query_params
         if self.action == "list" and (params.get("in_force_on") or params.get("on")):
             return MeasureOnDateSerializer
         return super().get_serializer_class()
-
-    def values_of(self, queryset):
-        """The rows of ``queryset`` as ``values()`` dicts, with the on-date annotations when asked."""
-        on_date = [name for name in ("status_on_date", "rate_on_date") if name in queryset.query.annotations]
-        return queryset.prefetch_related(None).values(*self.list_columns, *on_date)

@@ -1,4 +1,4 @@
-"""PostgreSQL only: the GIN index for full-text search of measures (``disputes.search``)."""
+"""PostgreSQL only: the GIN index for full-text search of measures (``core.search``)."""
 
 from django.db import migrations
 

@@ -12,8 +12,8 @@ from django.core.cache import cache
 from django.test import RequestFactory
 from rest_framework.test import APIClient
 
-from disputes.api.throttling import AnonReadThrottle, WriteThrottle, anonymous_read_allowed
-from disputes.client_address import client_address
+from core.api.throttling import AnonReadThrottle, WriteThrottle, anonymous_read_allowed
+from core.client_address import client_address
 
 pytestmark = pytest.mark.django_db
 

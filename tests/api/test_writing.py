@@ -192,7 +192,7 @@ def test_a_token_is_created_with_drf_create_token(django_user_model):
 
 
 def test_anonymous_reads_are_throttled_with_retry_after(anonymous, monkeypatch):
-    from disputes.api.throttling import AnonReadThrottle
+    from core.api.throttling import AnonReadThrottle
 
     monkeypatch.setattr(AnonReadThrottle, "THROTTLE_RATES", {"anon_read": "3/minute"})
     statuses = [anonymous.get("/api/v1/actors/", {"limit": 1}).status_code for _ in range(4)]
@@ -202,7 +202,7 @@ def test_anonymous_reads_are_throttled_with_retry_after(anonymous, monkeypatch):
 
 
 def test_writes_are_throttled(editor, monkeypatch):
-    from disputes.api.throttling import WriteThrottle
+    from core.api.throttling import WriteThrottle
 
     monkeypatch.setattr(WriteThrottle, "THROTTLE_RATES", {"write": "1/minute"})
     assert editor.post("/api/v1/events/", EVENT, format="json").status_code == 201

@@ -15,8 +15,9 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.rendering import FastJSONRenderer
+from core.api.viewsets import ConditionalGetMixin
 from disputes.api.fields import NormalizedDecimalField
-from disputes.api.rendering import FastJSONRenderer
 from disputes.api.serializers import (
     ActorSerializer,
     CaseSerializer,
@@ -24,7 +25,6 @@ from disputes.api.serializers import (
     EventSerializer,
     SourceSerializer,
 )
-from disputes.api.viewsets import ConditionalGetMixin
 from tariffs.api.serializers import MeasureSerializer
 from tariffs.models import ExposureFigure, MeasureLink
 from timelines.exports import EXPORT_HISTORY, DisputeExport, consistent_reads, export_zip

@@ -10,9 +10,9 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from core.api.rendering import FastJSONRenderer
+from core.api.viewsets import ConditionalGetMixin
 from core.dates import validate_date_in_range
-from disputes.api.rendering import FastJSONRenderer
-from disputes.api.viewsets import ConditionalGetMixin
 from disputes.models import Dispute
 from tariffs.exposure import METHOD
 from timelines import timelinejs

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from disputes import data_version
+from core import data_version
 
 
 class Command(BaseCommand):

@@ -95,6 +95,8 @@ class ApiViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
     csv_name = "results"
     #: For the fast list path: the ``values()`` columns of a row and the function that shapes a page.
     list_columns: tuple[str, ...] = ()
+    #: Annotations a list query may carry (e.g. a value on a date) that its rows then include.
+    annotated_columns: tuple[str, ...] = ()
     list_rows = None
 
     def get_serializer_class(self):
@@ -126,11 +128,9 @@ class ApiViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
         return paginator.get_paginated_response(type(self).list_rows(page, request))
 
     def values_of(self, queryset):
-        """The rows of ``queryset`` as ``values()`` dicts (annotations such as rate_on_date included)."""
-        columns = list(self.list_columns)
-        if "rate_on_date" in queryset.query.annotations:
-            columns.append("rate_on_date")
-        return queryset.prefetch_related(None).values(*columns)
+        """The rows of ``queryset`` as ``values()`` dicts, with those of ``annotated_columns`` it carries."""
+        present = [name for name in self.annotated_columns if name in queryset.query.annotations]
+        return queryset.prefetch_related(None).values(*self.list_columns, *present)
 
     def _stream_csv(self, renderer):
         offset = self.paginator.get_offset(self.request)  # validated like any page

@@ -1,6 +1,6 @@
 """Throttles: anonymous reads and all writes, with rates from settings (DEFAULT_THROTTLE_RATES).
 
-Readers are told apart by ``disputes.client_address`` (the address our own proxies report, never a
+Readers are told apart by ``core.client_address`` (the address our own proxies report, never a
 header the client wrote), the same address the login lockout counts on.
 
 DRF counts by reading the request history from the cache, appending and writing it back: with many
@@ -20,7 +20,7 @@ from redis.exceptions import RedisError
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
-from disputes.client_address import client_address
+from core.client_address import client_address
 
 logger = logging.getLogger(__name__)
 
