@@ -5,8 +5,7 @@ serializer instances. The shapes are exactly the serializers' (``EventSerializer
 renders both for the same page and compares them.
 """
 
-from collections import defaultdict
-
+from core.api.rows import base_url, grouped
 from core.permalinks import record_url
 from disputes.models import EventCitation, EventParticipant
 
@@ -16,18 +15,6 @@ CITATION_COLUMNS = (
     "source_id", "source__title", "source__publisher", "source__published_on", "source__kind", "source__url",
     "field_name", "locator", "quote",
 )  # fmt: skip
-
-
-def base_url(request) -> str:
-    return request.build_absolute_uri("/")[:-1] if request is not None else ""
-
-
-def grouped(queryset, key: str, columns: tuple[str, ...], build) -> dict:
-    """``build(row)`` for each row of ``queryset``, grouped by its ``key`` column, in query order."""
-    groups = defaultdict(list)
-    for row in queryset.values_list(key, *columns):
-        groups[row[0]].append(build(row[1:]))
-    return groups
 
 
 def citation(row) -> dict:

@@ -2,9 +2,10 @@
 
 from django.utils import timezone
 
+from core.api.rows import base_url, grouped
 from core.formatting import plain_decimal
 from core.permalinks import record_url
-from disputes.api.rows import CITATION_COLUMNS, actor_brief, base_url, citation, grouped
+from disputes.api.rows import CITATION_COLUMNS, actor_brief, citation
 from disputes.api.serializers import API_PREFIX
 from disputes.models import Case
 from tariffs.models import Measure, MeasureCitation, MeasureLink, ProductLine, RatePeriod
