@@ -4,6 +4,7 @@ from django import template
 from django.utils.formats import number_format
 from django.utils.translation import get_language
 
+from core import permalinks
 from core.formatting import plain_decimal
 from disputes.choices import CaseStage, EventKind
 from tariffs.choices import MeasureStatus
@@ -53,3 +54,9 @@ def shown(value) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(str(v) for v in value)
     return "" if value is None else str(value)
+
+
+@register.simple_tag
+def record_url(kind: str, key) -> str:
+    """``{% record_url "event" e.pk %}``: the page of a record in the active language (core.permalinks)."""
+    return permalinks.record_url(kind, key, in_language=True)
