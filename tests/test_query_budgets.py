@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -18,13 +18,21 @@ from timelines.services import refresh_dispute
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module")
+def busy_world(django_db_setup, django_db_blocker):
+    """Built once for the module inside a transaction that is rolled back after its last test."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        built = build_busy_world()
+        for dispute in built["disputes"]:
+            refresh_dispute(dispute_id=dispute.pk, today=timezone.localdate(), full=True)
+        yield built
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def world(db):
-    built = build_busy_world()
-    for dispute in built["disputes"]:
-        refresh_dispute(dispute_id=dispute.pk, today=timezone.localdate(), full=True)
+def world(db, busy_world):
     cache.clear()  # no answer from the response cache: each request below does its real work
-    yield built
+    yield busy_world
     cache.clear()
 
 
