@@ -65,3 +65,25 @@ def admin_user(db, django_user_model):
 def admin_client(client, admin_user):
     client.force_login(admin_user)
     return client
+
+
+# The shared cache's Redis database, beside the broker's (TRADEWATCH_TEST_CACHE_DB lets parallel runs use their own).
+CACHE_DB = os.environ.get("TRADEWATCH_TEST_CACHE_DB", "5")
+
+
+@pytest.fixture
+def shared_redis_cache(settings):
+    """The default cache in the real Redis, as every web process shares it in production; emptied around the test."""
+    from django.core.cache import cache
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": settings.CELERY_BROKER_URL.rsplit("/", 1)[0] + f"/{CACHE_DB}",
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
+        }
+    }
+    settings.DJANGO_REDIS_IGNORE_EXCEPTIONS = True
+    cache.clear()
+    yield
+    cache.clear()

@@ -2,7 +2,6 @@
 
 import datetime as dt
 import io
-import os
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -22,24 +21,11 @@ from timelines.services import refresh_dispute
 pytestmark = [pytest.mark.redis, pytest.mark.django_db]
 
 EVENTS = "/api/v1/events/?limit=500"
-# The cache's Redis database, beside the broker's (TRADEWATCH_TEST_CACHE_DB lets parallel runs use their own).
-CACHE_DB = os.environ.get("TRADEWATCH_TEST_CACHE_DB", "5")
 
 
 @pytest.fixture(autouse=True)
-def shared_cache(settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": settings.CELERY_BROKER_URL.rsplit("/", 1)[0] + f"/{CACHE_DB}",
-            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
-        }
-    }
-    settings.DJANGO_REDIS_IGNORE_EXCEPTIONS = True
+def shared_cache(shared_redis_cache, settings):
     settings.RESPONSE_CACHE_SECONDS = 60
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def read(client, url, **headers):

@@ -1,6 +1,5 @@
 """Throttles key on the client's real address, and count exactly up to the rate even under concurrency."""
 
-import os
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -8,7 +7,6 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
 from django.test import RequestFactory
 from rest_framework.test import APIClient
 
@@ -75,24 +73,6 @@ def test_behind_trusted_proxies_the_client_is_counted_from_the_right(settings, p
 
 
 # --- Counting in the shared Redis cache, as every web process does in production -----------------
-CACHE_DB = os.environ.get("TRADEWATCH_TEST_CACHE_DB", "5")
-
-
-@pytest.fixture
-def shared_redis_cache(settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": settings.CELERY_BROKER_URL.rsplit("/", 1)[0] + f"/{CACHE_DB}",
-            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
-        }
-    }
-    settings.DJANGO_REDIS_IGNORE_EXCEPTIONS = True
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def at_once(attempt, threads=16, each=10) -> list[bool]:
     """Runs ``attempt`` threads × each times, all threads released together."""
     start = threading.Barrier(threads)
