@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import calendars, feeds
+from . import calendars, coming_up, feeds
 
 app_name = "feeds"
 
@@ -11,4 +11,5 @@ urlpatterns = [
     path("disputes/<slug:slug>/feed/", feeds.DisputeFeed(), name="dispute"),
     path("disputes/<slug:slug>/calendar.ics", calendars.dispute_calendar, name="dispute-calendar"),
     path("actors/<slug:slug>/feed/", feeds.ActorFeed(), name="actor"),
+    path("coming-up/calendar.ics", coming_up.coming_up_calendar, name="coming-up-calendar"),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import embed, views
+from . import changes_page, coming_up, dispute_list, embed, products, views
 
 app_name = "pages"
 
@@ -15,4 +15,8 @@ urlpatterns = [
     path("cases/<int:pk>/", views.case_detail, name="case-detail"),
     path("sources/<int:pk>/", views.source_detail, name="source-detail"),
     path("search/", views.search, name="search"),
+    path("products/", products.products, name="products"),
+    path("coming-up/", coming_up.coming_up, name="coming-up"),
+    path("changes/", changes_page.changes, name="changes"),
+    path("disputes/", dispute_list.dispute_list, name="dispute-list"),
 ]

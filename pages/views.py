@@ -21,7 +21,7 @@ from timelines.filters import KIND_CHOICES, TimelineFilter
 from timelines.models import TimelineEntry
 from timelines.summaries import build_summary
 
-from . import selectors
+from . import search_page, selectors
 from .forms import MeasureDayForm, TimelineViewForm
 from .timeline_widget import widget_data
 
@@ -176,7 +176,7 @@ def _history_context(revisions, version) -> dict:
 
 
 def actor_detail(request, slug):
-    actor = Actor.objects.identified_by(slug).select_related("parent").first() or get_object_or_404(Actor, slug=slug)
+    actor = selectors.actor(slug) or get_object_or_404(Actor, slug=slug)
     return render(request, "disputes/actor_detail.html", {"actor": actor, **selectors.actor_detail(actor)})
 
 
@@ -187,7 +187,7 @@ def case_detail(request, pk):
 
 def search(request):
     text = request.GET.get("q", "").strip()
-    results = selectors.search(text) if text else {}
+    results = search_page.search(text, request.GET) if text else []
     return render(request, "pages/search.html", {"q": text, "results": results})
 
 

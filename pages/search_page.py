@@ -1,0 +1,68 @@
+"""The search page's reads: for each type of record, how many match and one page of them.
+
+The matches are the API's: each type goes through its FilterSet's ``q`` (the same ranked full-text search for
+events and measures, the same "contains" for actors and cases). Every match is reachable, page by page; the
+count rides on the page's own query (a window count), so a search costs one query per type, whatever it finds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Window
+from django.utils.translation import gettext_lazy as _
+
+from core.search import searchable
+from disputes.filters import ActorFilter, CaseFilter, EventFilter
+from disputes.models import Actor, Case, Event
+from tariffs.filters import MeasureFilter
+from tariffs.models import Measure
+
+PAGE_SIZE = 20
+
+#: (name, heading, FilterSet, base queryset) of each type of result, in the order the page shows them.
+TYPES = (
+    ("events", _("Events"), EventFilter, lambda: Event.objects.select_related("dispute")),
+    ("measures", _("Measures"), MeasureFilter, lambda: Measure.objects.select_related("imposed_by")),
+    ("actors", _("Actors"), ActorFilter, lambda: Actor.objects.all()),
+    ("cases", _("Cases"), CaseFilter, lambda: Case.objects.all()),
+)
+
+
+@dataclass(frozen=True)
+class Results:
+    name: str
+    heading: str
+    page: Page
+
+    @property
+    def page_parameter(self) -> str:
+        return f"{self.name}_page"
+
+
+def _page_number(raw) -> int:
+    return int(raw) if isinstance(raw, str) and raw.isdigit() and 0 < len(raw) < 7 and int(raw) > 0 else 1
+
+
+def page_of(queryset, number: int, size: int = PAGE_SIZE) -> Page:
+    """Page ``number`` of ``queryset`` with its total count, in one query (the first page when past the last)."""
+    counted = queryset.annotate(total_found=Window(Count("pk")))
+    rows = list(counted[(number - 1) * size : number * size])
+    if not rows and number > 1:
+        number, rows = 1, list(counted[:size])
+    total = rows[0].total_found if rows else 0
+    return Page(rows, number, Paginator(range(total), size))
+
+
+def search(text: str, params) -> list[Results]:
+    """Each type's matches for ``text`` (the page each ``<type>_page`` parameter asks for)."""
+    text = searchable(text)
+    if not text:
+        return []
+    found = []
+    for name, heading, filterset_class, base in TYPES:
+        filterset = filterset_class({"q": text}, queryset=base())
+        queryset = filterset.qs if filterset.is_valid() else base().none()
+        found.append(Results(name, heading, page_of(queryset, _page_number(params.get(f"{name}_page")))))
+    return found
