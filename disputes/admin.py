@@ -9,9 +9,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .import_admin import RecordImportMixin
 from .models import Actor, Case, CaseCitation, Dispute, DisputeParty, Event, EventCitation, EventParticipant, Source
-from .resources import EventResource, SourceResource
 
 
 def _require_id(field, value: str) -> None:
@@ -65,8 +63,7 @@ class ActorAdmin(HistoryAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(RecordImportMixin, HistoryAdmin):
-    resource_classes = [SourceResource]
+class SourceAdmin(HistoryAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["title", "publisher", "published_on", "kind", "language", "url"]
     list_filter = ["kind", "language"]
@@ -133,8 +130,7 @@ class EventCitationInline(CitationInline):
 
 
 @admin.register(Event)
-class EventAdmin(RecordImportMixin, HistoryAdmin):
-    resource_classes = [EventResource]
+class EventAdmin(HistoryAdmin):
     list_display = ["date", "date_precision", "title", "kind", "level", "case", "confidence", "reference", "dispute"]
     list_display_links = ["date", "title"]
     list_filter = ["dispute", "kind", "level", "confidence", "date_precision", "case__forum"]

@@ -18,11 +18,9 @@ from django.utils.translation import gettext_lazy as _
 from core.dates import validate_date_in_range
 from core.formatting import plain_decimal
 from disputes.admin import CitationInline, EventAdmin, HistoryAdmin
-from disputes.import_admin import RecordImportMixin
 from disputes.models import Event
 
 from .models import ExposureFigure, Measure, MeasureCitation, MeasureLink, ProductLine, RatePeriod
-from .resources import MeasureResource
 from .services import measure_refresh_status, measure_suspend, rate_periods_validate
 
 
@@ -103,8 +101,7 @@ class MeasureLinkInline(admin.TabularInline):
 
 
 @admin.register(Measure)
-class MeasureAdmin(RecordImportMixin, HistoryAdmin):
-    resource_classes = [MeasureResource]
+class MeasureAdmin(HistoryAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = [
         "title",

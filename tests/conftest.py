@@ -41,7 +41,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     transaction that is rolled back."""
     from django.utils import timezone
 
-    from tariffs.dataset_loader import load_dataset
+    from exchange.dataset_loader import load_dataset
     from timelines.services import refresh_disputes
 
     with django_db_blocker.unblock():

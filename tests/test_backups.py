@@ -51,7 +51,7 @@ def make(target: str, database: str, **variables) -> subprocess.CompletedProcess
 def test_a_dump_restores_into_an_empty_database_with_every_row(tmp_path):
     from django.utils import timezone
 
-    from tariffs.dataset_loader import load_dataset
+    from exchange.dataset_loader import load_dataset
     from timelines.services import refresh_disputes
 
     load_dataset("canada-china")  # committed: transactional test

@@ -8,8 +8,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from disputes.api.views import ActorViewSet, CaseViewSet, DisputeViewSet, EventViewSet, SourceViewSet
+from exchange.api.export import DisputeExportJSONView, DisputeExportZipView
 from tariffs.api.views import MeasureViewSet
-from timelines.api.export import DisputeExportJSONView, DisputeExportZipView
 from timelines.api.views import DisputeSummaryView, DisputeTimelineView
 
 router = DefaultRouter()

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "disputes",
     "tariffs",
     "timelines",
+    "exchange",
     "pages",
     "tradewatch",  # wiring: bounds every wait on PostgreSQL at start-up (tradewatch/apps.py)
     "django_htmx",

@@ -282,8 +282,8 @@ def test_the_migration_names_the_rows_to_correct_on_a_database_holding_dates_out
     ],
 )
 def test_the_dataset_loader_refuses_a_date_outside_the_range_and_writes_nothing(tmp_path, break_it, complaint):
-    from tariffs.dataset_loader import DatasetError, load_dataset
-    from tests.tariffs.test_dataset_loader import mini, write
+    from exchange.dataset_loader import DatasetError, load_dataset
+    from tests.exchange.test_dataset_loader import mini, write
 
     data = mini()
     break_it(data)
@@ -296,7 +296,7 @@ def test_the_dataset_loader_refuses_a_date_outside_the_range_and_writes_nothing(
 def test_an_imported_rate_period_outside_the_range_is_reported_naming_the_field(tmp_path):
     from django.core.management import CommandError
 
-    from tests.test_import import EVENTS, MEASURES, SOURCES, counts, run, write_csv
+    from tests.exchange.test_import import EVENTS, MEASURES, SOURCES, counts, run, write_csv
 
     run(write_csv(tmp_path / "sources.csv", SOURCES))
     run(write_csv(tmp_path / "events.csv", EVENTS))

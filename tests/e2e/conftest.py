@@ -35,7 +35,7 @@ def site(transactional_db, live_server):
     """The live server with the first case loaded and its timeline built."""
     from django.utils import timezone
 
-    from tariffs.dataset_loader import load_dataset
+    from exchange.dataset_loader import load_dataset
     from timelines.services import refresh_disputes
 
     load_dataset("canada-china")

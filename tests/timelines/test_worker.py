@@ -21,7 +21,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from disputes.models import Actor, Dispute, Event, EventCitation, Source
-from tariffs.dataset_loader import load_dataset
+from exchange.dataset_loader import load_dataset
 from timelines.choices import RecordType
 from timelines.models import RefreshRequest, RefreshState, TimelineEntry
 from timelines.queueing import enqueue_refresh

@@ -1,7 +1,7 @@
 """Bulk download of one dispute: ``/api/v1/export/{slug}.json`` and ``/api/v1/export/{slug}.zip``.
 
 The JSON document nests the API's own serializers (same field names and shapes as the resource
-endpoints); the zip holds one CSV file per table and a README (``timelines.exports``).
+endpoints); the zip holds one CSV file per table and a README (``exchange.exports``).
 """
 
 from django.http import HttpResponse
@@ -25,9 +25,9 @@ from disputes.api.serializers import (
     EventSerializer,
     SourceSerializer,
 )
+from exchange.exports import EXPORT_HISTORY, DisputeExport, consistent_reads, export_zip
 from tariffs.api.serializers import MeasureSerializer
 from tariffs.models import ExposureFigure, MeasureLink
-from timelines.exports import EXPORT_HISTORY, DisputeExport, consistent_reads, export_zip
 
 
 class ExposureFigureSerializer(serializers.ModelSerializer):

@@ -9,7 +9,7 @@ import yaml
 from django.core.management import CommandError, call_command
 
 from disputes.models import Actor, Case, Event, EventCitation, Source
-from tariffs.dataset_loader import DatasetError, load_dataset
+from exchange.dataset_loader import DatasetError, load_dataset
 from tariffs.models import ExposureFigure, Measure, MeasureLink
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from disputes.models import Case, Event
-from tariffs.dataset_loader import load_dataset
+from exchange.dataset_loader import load_dataset
 from tariffs.models import Measure, MeasureLink, ProductLine, RatePeriod
 
 pytestmark = pytest.mark.django_db

@@ -5,9 +5,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from import_export.results import RowResult
 
-from disputes.import_files import ImportFileError, read_table_file
-from disputes.resources import EventResource, SourceResource
-from tariffs.resources import MeasureResource
+from exchange.import_files import ImportFileError, read_table_file
+from exchange.resources.disputes import EventResource, SourceResource
+from exchange.resources.tariffs import MeasureResource
 
 RESOURCES = {"events": EventResource, "measures": MeasureResource, "sources": SourceResource}
 

@@ -1,7 +1,7 @@
 """Bulk export of one dispute: everything recorded about it, as one JSON document or a zip of CSV files.
 
 ``DisputeExport`` loads the dispute's records with a fixed number of queries, however many rows
-there are; the JSON document (``timelines.api.export``) and the CSV tables below read the same
+there are; the JSON document (``exchange.api.export``) and the CSV tables below read the same
 loaded records. Each CSV table lists its columns once, with the description the README prints:
 taken from the model field (verbose name, help text, codes) unless the column is derived, so the
 README cannot drift from the files.

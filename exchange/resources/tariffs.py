@@ -17,7 +17,7 @@ from import_export.fields import Field
 
 from core.formatting import plain_decimal
 from disputes.models import Case, Dispute, Event
-from disputes.resources import (
+from exchange.resources.disputes import (
     ActorWidget,
     ListColumn,
     RecordResource,
@@ -27,11 +27,10 @@ from disputes.resources import (
     split_list,
     stored_citations,
 )
-
-from . import rate_periods
-from .choices import HsCodeBasis, MeasureStatus, RateKind, RateState
-from .models import Measure, RatePeriod
-from .services import measure_save
+from tariffs import rate_periods
+from tariffs.choices import HsCodeBasis, MeasureStatus, RateKind, RateState
+from tariffs.models import Measure, RatePeriod
+from tariffs.services import measure_save
 
 PERIOD = re.compile(r"(?P<start>\S+?)\s*\.\.\s*(?P<end>\d{4}-[\d-]+(?=\s|$))?(?P<rest>.*)")
 RATE = re.compile(r"(?P<number>\d+(?:[.,]\d+)?)\s*%?")

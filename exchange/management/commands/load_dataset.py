@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from tariffs.dataset_loader import DatasetError, load_dataset
+from exchange.dataset_loader import DatasetError, load_dataset
 
 
 class Command(BaseCommand):

@@ -26,9 +26,8 @@ from disputes.models import (
     Event,
     Source,
 )
-
-from .models import ExposureFigure, Measure, MeasureLink, RatePeriod
-from .services import measures_refresh_status, rate_periods_validate
+from tariffs.models import ExposureFigure, Measure, MeasureLink, RatePeriod
+from tariffs.services import measures_refresh_status, rate_periods_validate
 
 
 class DatasetError(Exception):

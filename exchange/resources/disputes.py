@@ -23,10 +23,10 @@ from import_export.instance_loaders import ModelInstanceLoader
 from import_export.resources import ModelResource
 from import_export.results import Result, RowResult
 
-from .choices import ParticipantRole
-from .import_files import ImportFileError
-from .models import Actor, Case, Dispute, Event, Source
-from .services import event_save
+from disputes.choices import ParticipantRole
+from disputes.models import Actor, Case, Dispute, Event, Source
+from disputes.services import event_save
+from exchange.import_files import ImportFileError
 
 LIST_SEPARATOR = re.compile(r"\s*[;\n]\s*")
 
