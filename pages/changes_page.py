@@ -79,7 +79,9 @@ def with_revisions(items, since: dt.datetime) -> list[ChangedRecord]:
 
 
 def start_of(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    """Midnight at the start of ``day`` in the site's time zone (from 2 January of year 1: nothing is older, and
+    midnight of 1 January would fall before year 1 in UTC for a zone east of Greenwich)."""
+    return timezone.make_aware(dt.datetime.combine(max(day, dt.date(1, 1, 2)), dt.time.min))
 
 
 def changes(request):

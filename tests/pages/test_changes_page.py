@@ -104,3 +104,9 @@ def test_the_page_costs_the_same_queries_however_many_records_changed(client, ed
         measure.rate_periods.create(valid_from=dt.date(2025, 3, 20), rate_percent=10 * hour)
         editor.patch(f"/api/v1/events/{event.pk}/", {"title": f"Edit {hour}"}, format="json")
     assert queries() == few == 24
+
+
+@pytest.mark.parametrize("since", ["0001-01-01", "9999-12-31"])
+def test_the_first_and_last_storable_days_are_answered(client, since):
+    html = get(client, "/en/changes/", since=since)
+    assert 'role="alert"' not in html

@@ -77,3 +77,9 @@ def test_the_page_costs_the_same_queries_however_many_entries(client):
         refresh_dispute(dispute_id=dispute.pk, today=dt.date(2025, 1, 1), full=True)
     many = _queries(client, url)
     assert few == many == 2
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_the_first_and_last_storable_days_are_answered(client, day):
+    html = get(client, "/en/coming-up/", **{"from": day})
+    assert 'role="alert"' not in html

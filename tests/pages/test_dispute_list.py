@@ -57,3 +57,9 @@ def test_the_page_costs_the_same_queries_however_many_disputes(client):
     build_busy_world()
     many = _queries(client, "/en/disputes/?on=2025-04-01")
     assert few == many == 3
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_the_first_and_last_storable_days_are_answered(client, day):
+    html = get(client, "/en/disputes/", on=day)
+    assert 'role="alert"' not in html and "0 measures in force" in html

@@ -94,3 +94,9 @@ def test_the_page_costs_the_same_queries_however_many_measures_match(client):
     build_busy_world()  # 18 more measures coded 15xx, each with targets and product lines
     many = _queries(client, "/en/products/?hs=15&on=2025-04-01")
     assert few == many == 3
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_the_first_and_last_storable_days_are_answered(client, day):
+    html = products(client, hs="1205", on=day)
+    assert 'role="alert"' not in html and 'data-reference="M06"' in html
