@@ -1,8 +1,62 @@
-"""Reads of the disputes app that several layers need."""
+"""Reads of the disputes app that several layers need: the query shapes the API and the pages share.
+
+Each ``*_for_display`` function returns a queryset that already joins or prefetches everything a record's
+API answer and its page show, so neither asks once per row. Callers may narrow or extend it.
+"""
 
 from dataclasses import dataclass
 
-from .models import Dispute, DisputeParty
+from django.db.models import Prefetch, QuerySet
+
+from .models import Actor, Case, CaseCitation, Dispute, DisputeParty, Event, EventCitation, EventParticipant, Source
+
+
+def event_citations() -> Prefetch:
+    """An event's citations, each with its source."""
+    return Prefetch("citations", queryset=EventCitation.objects.select_related("source"))
+
+
+def case_citations() -> Prefetch:
+    """A case's citations, each with its source."""
+    return Prefetch("citations", queryset=CaseCitation.objects.select_related("source"))
+
+
+def event_participants() -> Prefetch:
+    """An event's participations, each with its actor."""
+    return Prefetch("participations", queryset=EventParticipant.objects.select_related("actor"))
+
+
+def parties_with_actors() -> QuerySet[DisputeParty]:
+    return DisputeParty.objects.select_related("actor")
+
+
+def actors_for_display() -> QuerySet[Actor]:
+    """Actors with their parent body."""
+    return Actor.objects.select_related("parent")
+
+
+def actor_identified_by(identifier: str) -> Actor | None:
+    """The actor with this slug, or the state with this ISO code ("CN"), with its parent; None when none is."""
+    return actors_for_display().identified_by(identifier).first()
+
+
+def sources_for_display() -> QuerySet[Source]:
+    return Source.objects.all()
+
+
+def disputes_for_display() -> QuerySet[Dispute]:
+    """Disputes with their parties and each party's actor."""
+    return Dispute.objects.prefetch_related(Prefetch("parties", queryset=parties_with_actors()))
+
+
+def cases_for_display() -> QuerySet[Case]:
+    """Cases with their dispute, complainant, respondent and cited sources."""
+    return Case.objects.select_related("dispute", "complainant", "respondent").prefetch_related(case_citations())
+
+
+def events_for_display() -> QuerySet[Event]:
+    """Events with their dispute, case, participants (and their actors) and cited sources."""
+    return Event.objects.select_related("dispute", "case").prefetch_related(event_participants(), event_citations())
 
 
 @dataclass(frozen=True)
@@ -17,7 +71,7 @@ class Side:
 
 def dispute_sides(dispute: Dispute) -> list[Side]:
     """The sides of ``dispute`` in a stable order (principal parties first), one query."""
-    parties = DisputeParty.objects.filter(dispute=dispute).select_related("actor").order_by("role", "side", "id")
+    parties = parties_with_actors().filter(dispute=dispute).order_by("role", "side", "id")
     grouped: dict[str, list] = {}
     for party in parties:
         grouped.setdefault(party.side, []).append(party)

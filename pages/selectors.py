@@ -9,16 +9,23 @@ from django.db.models import Prefetch, Q
 from core.search import searchable
 from disputes import history
 from disputes.history import EVENT_REVISIONS, Revision
-from disputes.models import Actor, Case, CaseCitation, Dispute, Event, EventCitation, EventParticipant, Source
+from disputes.models import Actor, Case, Dispute, Event, Source
+from disputes.selectors import (
+    actor_identified_by,
+    cases_for_display,
+    event_citations,
+    event_participants,
+    events_for_display,
+)
 from tariffs import rate_periods
 from tariffs.history import MEASURE_REVISIONS
-from tariffs.models import Measure, MeasureCitation, MeasureLink, RatePeriod
+from tariffs.models import Measure, MeasureLink, RatePeriod
+from tariffs.selectors import links_in, links_out, measures_for_display, measures_listed
 from timelines.models import DisputeSummary, TimelineEntry
 
-EVENT_CITATIONS = Prefetch("citations", queryset=EventCitation.objects.select_related("source"))
-MEASURE_CITATIONS = Prefetch("citations", queryset=MeasureCitation.objects.select_related("source"))
-CASE_CITATIONS = Prefetch("citations", queryset=CaseCitation.objects.select_related("source"))
-PARTICIPANTS = Prefetch("participations", queryset=EventParticipant.objects.select_related("actor"))
+# The feeds' events carry the same sources and participants as the event page (see disputes.selectors).
+EVENT_CITATIONS = event_citations()
+PARTICIPANTS = event_participants()
 
 
 def home(today: dt.date) -> dict:
@@ -59,24 +66,15 @@ def cases_with_steps(dispute: Dispute) -> list[Case]:
 
 
 def measures_page(queryset):
-    return queryset.select_related("imposed_by", "dispute").prefetch_related("applies_to")
+    return measures_listed(queryset)
 
 
 def measure_detail(pk: int) -> Measure:
-    links_in = Prefetch("links_in", queryset=MeasureLink.objects.select_related("from_measure", "source"))
-    links_out = Prefetch("links_out", queryset=MeasureLink.objects.select_related("to_measure", "source"))
+    """The measure as its API answer reads it, plus its announcement, related events and links both ways."""
     return (
-        Measure.objects.select_related("imposed_by", "dispute", "announcement")
-        .prefetch_related(
-            "applies_to",
-            "rate_periods",
-            "product_lines",
-            "cases",
-            "related_events",
-            MEASURE_CITATIONS,
-            links_in,
-            links_out,
-        )  # fmt: skip
+        measures_for_display()
+        .select_related("announcement")
+        .prefetch_related("related_events", links_in(), links_out())
         .get(pk=pk)
     )
 
@@ -189,11 +187,13 @@ def _citations(rows, sources: dict) -> list:
 
 
 def event_detail(pk: int) -> Event:
-    return (
-        Event.objects.select_related("dispute", "case")
-        .prefetch_related(PARTICIPANTS, EVENT_CITATIONS, "measures_announced", "measures_concerned")
-        .get(pk=pk)
-    )
+    """The event as its API answer reads it, plus the measures it announced or concerns."""
+    return events_for_display().prefetch_related("measures_announced", "measures_concerned").get(pk=pk)
+
+
+def actor(identifier: str) -> Actor | None:
+    """The actor a page address names (slug, or a state's ISO code), with its parent."""
+    return actor_identified_by(identifier)
 
 
 def actor_detail(actor: Actor) -> dict:
@@ -208,14 +208,10 @@ def actor_detail(actor: Actor) -> dict:
 
 
 def case_detail(pk: int) -> Case:
-    steps = Prefetch("events", queryset=Event.objects.order_by("date", "id").prefetch_related(EVENT_CITATIONS))
-    return (
-        Case.objects.select_related("dispute", "complainant", "respondent")
-        .prefetch_related(
-            steps, CASE_CITATIONS, Prefetch("measures", queryset=Measure.objects.select_related("imposed_by"))
-        )
-        .get(pk=pk)
-    )
+    """The case as its API answer reads it, plus its steps (with their sources) and the measures it concerns."""
+    steps = Prefetch("events", queryset=Event.objects.order_by("date", "id").prefetch_related(event_citations()))
+    measures = Prefetch("measures", queryset=Measure.objects.select_related("imposed_by"))
+    return cases_for_display().prefetch_related(steps, measures).get(pk=pk)
 
 
 def search(text: str, limit: int = 20) -> dict:

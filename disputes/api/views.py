@@ -1,7 +1,5 @@
 """API viewsets of the disputes app: actors, disputes, cases, events, sources."""
 
-from django.db.models import Prefetch
-
 from core.api.viewsets import ApiViewSet
 from disputes.filters import ActorFilter, CaseFilter, DisputeFilter, EventFilter, SourceFilter
 from disputes.history import EVENT_REVISIONS
@@ -15,6 +13,14 @@ from disputes.models import (
     EventCitation,
     EventParticipant,
     Source,
+)
+from disputes.selectors import (
+    actor_identified_by,
+    actors_for_display,
+    cases_for_display,
+    disputes_for_display,
+    events_for_display,
+    sources_for_display,
 )
 
 from .history import HistoryMixin
@@ -35,7 +41,7 @@ EVENT_HISTORY = (Event, EventParticipant, EventCitation, Source, Actor, Case, Di
 class ActorViewSet(ApiViewSet):
     """States, government bodies, officials, organisations, companies, associations."""
 
-    queryset = Actor.objects.select_related("parent")
+    queryset = actors_for_display()
     serializer_class = ActorSerializer
     filterset_class = ActorFilter
     lookup_field = "slug"
@@ -47,7 +53,7 @@ class ActorViewSet(ApiViewSet):
         """An actor by slug, or a state by its ISO code (``/actors/CN/``)."""
         from django.shortcuts import get_object_or_404
 
-        actor = Actor.objects.identified_by(self.kwargs["slug"]).select_related("parent").first()
+        actor = actor_identified_by(self.kwargs["slug"])
         if actor is None:
             get_object_or_404(Actor, slug=self.kwargs["slug"])
         self.check_object_permissions(self.request, actor)
@@ -57,7 +63,7 @@ class ActorViewSet(ApiViewSet):
 class SourceViewSet(ApiViewSet):
     """The documents facts come from."""
 
-    queryset = Source.objects.all()
+    queryset = sources_for_display()
     serializer_class = SourceSerializer
     filterset_class = SourceFilter
     history_models = (Source,)
@@ -67,9 +73,7 @@ class SourceViewSet(ApiViewSet):
 class DisputeViewSet(ApiViewSet):
     """Trade disputes with their parties. Each links to its timeline and summary."""
 
-    queryset = Dispute.objects.prefetch_related(
-        Prefetch("parties", queryset=DisputeParty.objects.select_related("actor"))
-    )
+    queryset = disputes_for_display()
     serializer_class = DisputeSerializer
     filterset_class = DisputeFilter
     lookup_field = "slug"
@@ -80,9 +84,7 @@ class DisputeViewSet(ApiViewSet):
 class CaseViewSet(ApiViewSet):
     """WTO disputes and trade-remedy investigations."""
 
-    queryset = Case.objects.select_related("dispute", "complainant", "respondent").prefetch_related(
-        Prefetch("citations", queryset=CaseCitation.objects.select_related("source"))
-    )
+    queryset = cases_for_display()
     serializer_class = CaseSerializer
     write_serializer_class = CaseWriteSerializer
     filterset_class = CaseFilter
@@ -93,10 +95,7 @@ class CaseViewSet(ApiViewSet):
 class EventViewSet(HistoryMixin, ApiViewSet):
     """Calls, meetings, announcements, legal instruments, WTO and trade-remedy steps."""
 
-    queryset = Event.objects.select_related("dispute", "case").prefetch_related(
-        Prefetch("participations", queryset=EventParticipant.objects.select_related("actor")),
-        Prefetch("citations", queryset=EventCitation.objects.select_related("source")),
-    )
+    queryset = events_for_display()
     serializer_class = EventSerializer
     write_serializer_class = EventWriteSerializer
     filterset_class = EventFilter

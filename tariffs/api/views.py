@@ -1,6 +1,5 @@
 """API viewset of measures."""
 
-from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
 from core.api.viewsets import ApiViewSet
@@ -9,6 +8,7 @@ from disputes.models import Actor, Case, Dispute, Source
 from tariffs.filters import MeasureFilter
 from tariffs.history import MEASURE_REVISIONS
 from tariffs.models import Measure, MeasureCitation, MeasureLink, ProductLine, RatePeriod
+from tariffs.selectors import measures_for_display
 
 from .rows import MEASURE_COLUMNS, measure_rows
 from .serializers import MeasureOnDateSerializer, MeasureSerializer, MeasureWriteSerializer
@@ -24,14 +24,7 @@ class MeasureViewSet(HistoryMixin, ApiViewSet):
     while ``status`` stays today's status.
     """
 
-    queryset = Measure.objects.select_related("dispute", "imposed_by").prefetch_related(
-        "applies_to",
-        "rate_periods",
-        "product_lines",
-        "cases",
-        "links_out",
-        Prefetch("citations", queryset=MeasureCitation.objects.select_related("source")),
-    )
+    queryset = measures_for_display().prefetch_related("links_out")  # the links by id: no far end needed
     serializer_class = MeasureSerializer
     write_serializer_class = MeasureWriteSerializer
     filterset_class = MeasureFilter
