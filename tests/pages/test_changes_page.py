@@ -110,3 +110,13 @@ def test_the_page_costs_the_same_queries_however_many_records_changed(client, ed
 def test_the_first_and_last_storable_days_are_answered(client, since):
     html = get(client, "/en/changes/", since=since)
     assert 'role="alert"' not in html
+
+
+def test_hostile_titles_are_shown_as_text(client, later):
+    from tests.hostile_text import store_hostile_dispute
+    from tests.pages.test_hostile_text import assert_nothing_injected
+
+    store_hostile_dispute()
+    html = get(client, "/en/changes/", since=later.isoformat())
+    assert_nothing_injected(html, "changes")
+    assert "&lt;/script&gt;&lt;script&gt;alert(1)" in html

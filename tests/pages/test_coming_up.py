@@ -83,3 +83,14 @@ def test_the_page_costs_the_same_queries_however_many_entries(client):
 def test_the_first_and_last_storable_days_are_answered(client, day):
     html = get(client, "/en/coming-up/", **{"from": day})
     assert 'role="alert"' not in html
+
+
+def test_hostile_titles_are_shown_as_text_on_the_page_and_at_home(client):
+    from tests.hostile_text import store_hostile_dispute
+    from tests.pages.test_hostile_text import assert_nothing_injected
+
+    store_hostile_dispute()  # its measure ends on 1 September 2025
+    html = get(client, "/en/coming-up/", **{"from": "2025-06-01"})
+    assert_nothing_injected(html, "coming up")
+    assert 'href="/en/disputes/hostile/"' in html
+    assert_nothing_injected(get(client, "/en/"), "home")

@@ -63,3 +63,13 @@ def test_the_page_costs_the_same_queries_however_many_disputes(client):
 def test_the_first_and_last_storable_days_are_answered(client, day):
     html = get(client, "/en/disputes/", on=day)
     assert 'role="alert"' not in html and "0 measures in force" in html
+
+
+def test_hostile_titles_and_names_are_shown_as_text(client):
+    from tests.hostile_text import store_hostile_dispute
+    from tests.pages.test_hostile_text import assert_nothing_injected
+
+    store_hostile_dispute()
+    html = get(client, "/en/disputes/", on="2025-06-01")
+    assert_nothing_injected(html, "dispute list")
+    assert 'data-slug="hostile"' in html and "&lt;/script&gt;&lt;script&gt;alert(1)" in html

@@ -100,3 +100,14 @@ def test_the_page_costs_the_same_queries_however_many_measures_match(client):
 def test_the_first_and_last_storable_days_are_answered(client, day):
     html = products(client, hs="1205", on=day)
     assert 'role="alert"' not in html and 'data-reference="M06"' in html
+
+
+def test_hostile_titles_and_names_are_shown_as_text(client):
+    from tests.hostile_text import store_hostile_dispute
+    from tests.pages.test_hostile_text import assert_nothing_injected
+
+    measure = store_hostile_dispute()["measure"]
+    ProductLine.objects.create(measure=measure, hs_code="1205", description="<img src=x onerror=alert(5)>")
+    html = products(client, hs="1205", on="2025-06-01")
+    assert_nothing_injected(html, "products")
+    assert "&lt;/script&gt;&lt;script&gt;alert(1)" in html
