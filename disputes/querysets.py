@@ -1,5 +1,10 @@
-"""Query vocabulary of the disputes app."""
+"""Query vocabulary of the disputes app.
 
+The models are found by name (``apps.get_model``): models.py imports this module, so importing
+it back would make a cycle.
+"""
+
+from django.apps import apps
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
@@ -17,7 +22,7 @@ class EventQuerySet(models.QuerySet):
 
     def involving(self, actor):
         """Events in which ``actor`` took part, in any role."""
-        from .models import EventParticipant
+        EventParticipant = apps.get_model("disputes", "EventParticipant")
 
         return self.filter(Exists(EventParticipant.objects.filter(event=OuterRef("pk"), actor=actor)))
 
@@ -34,7 +39,7 @@ class EventQuerySet(models.QuerySet):
         """Events matching ``text`` in their title, summary or outcome, or in a cited source's title."""
         from core.search import search
 
-        from .models import EventCitation
+        EventCitation = apps.get_model("disputes", "EventCitation")
 
         return search(
             self, text, fields=("title", "summary"), citations=EventCitation.objects.all(), cited_field="event"

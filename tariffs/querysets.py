@@ -1,7 +1,12 @@
-"""Query vocabulary of the tariffs app. "In force on D" is answered here and nowhere else."""
+"""Query vocabulary of the tariffs app. "In force on D" is answered here and nowhere else.
+
+The models are found by name (``apps.get_model``): models.py imports this module, so importing
+it back would make a cycle.
+"""
 
 import datetime as dt
 
+from django.apps import apps
 from django.db import models
 from django.db.models import Case, CharField, Exists, OuterRef, Q, Subquery, Value, When
 
@@ -19,7 +24,7 @@ class RatePeriodQuerySet(models.QuerySet):
 
 class MeasureQuerySet(models.QuerySet):
     def _periods_in_force_on(self, day):
-        from .models import RatePeriod
+        RatePeriod = apps.get_model("tariffs", "RatePeriod")
 
         return RatePeriod.objects.filter(measure=OuterRef("pk")).in_force_on(day)
 
@@ -36,7 +41,7 @@ class MeasureQuerySet(models.QuerySet):
 
         The SQL form of ``rate_periods.status_on``; a test checks both agree on every measure.
         """
-        from .models import RatePeriod
+        RatePeriod = apps.get_model("tariffs", "RatePeriod")
 
         periods = RatePeriod.objects.filter(measure=OuterRef("pk"))
         covering_day = periods.covering(day)
@@ -73,7 +78,7 @@ class MeasureQuerySet(models.QuerySet):
         """Measures matching ``text`` in title, summary or product description, or a cited source's title."""
         from core.search import search
 
-        from .models import MeasureCitation
+        MeasureCitation = apps.get_model("tariffs", "MeasureCitation")
 
         return search(
             self, text, fields=("title", "summary", "product_description"),
@@ -82,7 +87,7 @@ class MeasureQuerySet(models.QuerySet):
 
     def with_hs_prefix(self, prefix: str):
         """Measures with a product line whose HS code starts with ``prefix`` (or is a parent of it)."""
-        from .models import ProductLine
+        ProductLine = apps.get_model("tariffs", "ProductLine")
 
         return self.filter(
             Exists(ProductLine.objects.filter(measure=OuterRef("pk")).filter(Q(hs_code__startswith=prefix)))

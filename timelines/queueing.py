@@ -14,6 +14,7 @@ import datetime as dt
 import logging
 from collections.abc import Iterable
 
+from celery import current_app
 from django.db.models import Q
 from django.utils import timezone
 
@@ -27,6 +28,9 @@ logger = logging.getLogger(__name__)
 STALE_QUEUED_AFTER = dt.timedelta(minutes=15)
 # Seconds a publish may wait on the broker (connecting, then each reply); Redis answers in well under that.
 PUBLISH_TIMEOUT = 0.3
+#: The task that refreshes one dispute (timelines.tasks registers it under this name). Sent by name, so this
+#: module needs no import of the tasks, which import it.
+REFRESH_TASK = "timelines.tasks.refresh_dispute_timeline"
 
 
 def request_refresh(targets: Iterable[tuple[int, str, int]]) -> None:
@@ -45,8 +49,6 @@ def request_refresh(targets: Iterable[tuple[int, str, int]]) -> None:
 
 def enqueue_refresh(dispute_id: int) -> bool:
     """Send a refresh task for ``dispute_id`` unless one is already queued. Never raises."""
-    from .tasks import refresh_dispute_timeline
-
     try:
         now = timezone.now()
         RefreshState.objects.bulk_create([RefreshState(dispute_id=dispute_id)], ignore_conflicts=True)
@@ -57,7 +59,7 @@ def enqueue_refresh(dispute_id: int) -> bool:
         )
         if not claimed:
             return False
-        _publish(refresh_dispute_timeline, dispute_id)
+        _publish(REFRESH_TASK, dispute_id)
         return True
     except Exception:
         logger.exception(
@@ -70,15 +72,16 @@ def enqueue_refresh(dispute_id: int) -> bool:
         return False
 
 
-def _publish(task, *args) -> None:
-    """Send ``task`` once, failing within about PUBLISH_TIMEOUT when the broker does not answer."""
-    app = task.app
-    if app.conf.task_always_eager:  # no broker: run in-process
-        task.delay(*args)
+def _publish(task_name: str, *args) -> None:
+    """Send the task named ``task_name`` once, failing within about PUBLISH_TIMEOUT when the broker does not answer."""
+    app = current_app
+    if app.conf.task_always_eager:  # no broker: run in-process, after importing the task modules as a worker does
+        app.loader.import_default_modules()
+        app.tasks[task_name].delay(*args)
         return
     bounded = {"socket_connect_timeout": PUBLISH_TIMEOUT, "socket_timeout": PUBLISH_TIMEOUT, "max_retries": 0}
     with app.connection_for_write(connect_timeout=PUBLISH_TIMEOUT, transport_options=bounded) as connection:
-        task.apply_async(args, connection=connection, retry=False)
+        app.send_task(task_name, args, connection=connection, retry=False)
 
 
 def sweep_refresh_requests() -> int:

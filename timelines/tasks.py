@@ -27,7 +27,7 @@ RETRY = {
 }
 
 
-@shared_task(**RETRY)
+@shared_task(name=queueing.REFRESH_TASK, **RETRY)
 def refresh_dispute_timeline(dispute_id: int, full: bool = False) -> dict | None:
     """Refresh the timeline entries and the summary of one dispute."""
     result = services.refresh_dispute(dispute_id=dispute_id, today=timezone.localdate(), full=full)
