@@ -1,6 +1,9 @@
 """Helpers of the fast list rows (rows built straight from ``values()`` queries) that know no domain."""
 
+import functools
 from collections import defaultdict
+
+from django.core.exceptions import ImproperlyConfigured
 
 
 def base_url(request) -> str:
@@ -14,3 +17,36 @@ def grouped(queryset, key: str, columns: tuple[str, ...], build) -> dict:
     for row in queryset.values_list(key, *columns):
         groups[row[0]].append(build(row[1:]))
     return groups
+
+
+class RowShape:
+    """The keys of a fast row are the fields of ``serializer_class``, in its order, each built by one function.
+
+    ``builders`` maps each field name to ``build(row, extra)``: ``row`` is a ``values()`` dict and ``extra``
+    what the page fetched besides (nested lists, base address). A serializer field without a builder, or a
+    builder for a field the serializer lacks, is an error on first use: the fast rows cannot drift from it.
+    """
+
+    def __init__(self, serializer_class, builders: dict):
+        self.serializer_class = serializer_class
+        self.builders = builders
+
+    @functools.cached_property
+    def fields(self) -> tuple:
+        """(name, builder) for each field of the serializer, in its order."""
+        names = tuple(self.serializer_class().fields)  # built once: after the apps are ready
+        missing, extra = set(names) - set(self.builders), set(self.builders) - set(names)
+        if missing or extra:
+            raise ImproperlyConfigured(
+                f"The fast rows of {self.serializer_class.__name__} lack {sorted(missing)} and have {sorted(extra)}"
+                " it does not: give every serializer field a builder, and only those."
+            )
+        return tuple((name, self.builders[name]) for name in names)
+
+    def build(self, row: dict, extra) -> dict:
+        return {name: build(row, extra) for name, build in self.fields}
+
+
+def column(name: str):
+    """A builder that copies the ``values()`` column ``name`` as it is."""
+    return lambda row, extra: row[name]

@@ -1,15 +1,15 @@
 """List rows built straight from ``values()`` queries: the fast path of the busiest list endpoints.
 
 A page costs a fixed number of queries (the page, then one per nested list) and no model or
-serializer instances. The shapes are exactly the serializers' (``EventSerializer`` …); a test
-renders both for the same page and compares them.
+serializer instances. A row has exactly the serializer's fields (``EVENT_SHAPE`` builds one per field of
+``EventSerializer``, and fails without one), and a test renders both for the same page and compares them.
 """
 
-from core.api.rows import base_url, grouped
+from core.api.rows import RowShape, base_url, column, grouped
 from core.permalinks import record_url
 from disputes.models import EventCitation, EventParticipant
 
-from .serializers import API_PREFIX
+from .serializers import API_PREFIX, EventSerializer
 
 CITATION_COLUMNS = (
     "source_id", "source__title", "source__publisher", "source__published_on", "source__kind", "source__url",
@@ -43,58 +43,55 @@ EVENT_COLUMNS = (
 )  # fmt: skip
 
 
+def _event_case(row, page) -> dict | None:
+    case_id = row["case_id"]
+    if case_id is None:
+        return None
+    return {
+        "id": case_id,
+        "url": f"{page['cases_url']}{case_id}/",
+        "reference": row["case__reference"],
+        "title": row["case__title"],
+    }
+
+
+EVENT_SHAPE = RowShape(
+    EventSerializer,
+    {
+        "id": column("id"),
+        "url": lambda row, page: f"{page['events_url']}{row['id']}/",
+        "html_url": lambda row, page: page["base"] + record_url("event", row["id"]),
+        "dispute": column("dispute__slug"),
+        **{name: column(name) for name in (
+            "reference", "date", "date_precision", "end_date", "kind", "level", "title", "summary", "location",
+            "outcome", "case_stage", "confidence", "created_at", "updated_at",
+        )},
+        "case": _event_case,
+        "participants": lambda row, page: page["participants"].get(row["id"], []),
+        "sources": lambda row, page: page["sources"].get(row["id"], []),
+    },
+)  # fmt: skip
+
+
 def event_rows(page: list[dict], request) -> list[dict]:
-    """The ``EventSerializer`` shape of a page of ``values(*EVENT_COLUMNS)`` rows."""
+    """The ``EventSerializer`` shape of a page of ``values(*EVENT_COLUMNS)`` rows (its fields: ``EVENT_SHAPE``)."""
     ids = [row["id"] for row in page]
-    participants = grouped(
-        EventParticipant.objects.filter(event_id__in=ids).order_by("event_id", "id"),
-        "event_id",
-        ("actor__slug", "actor__name", "actor__code", "actor__kind", "role"),
-        lambda r: {"actor": actor_brief(*r[:4]), "role": r[4]},
-    )
-    sources = grouped(
-        EventCitation.objects.filter(event_id__in=ids).order_by("event_id", "id"),
-        "event_id",
-        CITATION_COLUMNS,
-        citation,
-    )
     base = base_url(request)
-    events_url = f"{base}{API_PREFIX}events/"
-    cases_url = f"{base}{API_PREFIX}cases/"
-    results = []
-    for row in page:
-        pk = row["id"]
-        case_id = row["case_id"]
-        results.append(
-            {
-                "id": pk,
-                "url": f"{events_url}{pk}/",
-                "html_url": base + record_url("event", pk),
-                "dispute": row["dispute__slug"],
-                "reference": row["reference"],
-                "date": row["date"],
-                "date_precision": row["date_precision"],
-                "end_date": row["end_date"],
-                "kind": row["kind"],
-                "level": row["level"],
-                "title": row["title"],
-                "summary": row["summary"],
-                "location": row["location"],
-                "outcome": row["outcome"],
-                "case": None
-                if case_id is None
-                else {
-                    "id": case_id,
-                    "url": f"{cases_url}{case_id}/",
-                    "reference": row["case__reference"],
-                    "title": row["case__title"],
-                },
-                "case_stage": row["case_stage"],
-                "confidence": row["confidence"],
-                "participants": participants.get(pk, []),
-                "sources": sources.get(pk, []),
-                "created_at": row["created_at"],
-                "updated_at": row["updated_at"],
-            }
-        )
-    return results
+    fetched = {
+        "participants": grouped(
+            EventParticipant.objects.filter(event_id__in=ids).order_by("event_id", "id"),
+            "event_id",
+            ("actor__slug", "actor__name", "actor__code", "actor__kind", "role"),
+            lambda r: {"actor": actor_brief(*r[:4]), "role": r[4]},
+        ),
+        "sources": grouped(
+            EventCitation.objects.filter(event_id__in=ids).order_by("event_id", "id"),
+            "event_id",
+            CITATION_COLUMNS,
+            citation,
+        ),
+        "base": base,
+        "events_url": f"{base}{API_PREFIX}events/",
+        "cases_url": f"{base}{API_PREFIX}cases/",
+    }
+    return [EVENT_SHAPE.build(row, fetched) for row in page]
