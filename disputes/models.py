@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from core.change_sets import ChangeSetRecord
 from core.dates import ends_before_start, in_range, validate_date_in_range, window_condition
 from core.permalinks import record_url
 
@@ -64,7 +65,7 @@ class Actor(TimestampedModel):
     )
 
     objects = ActorQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChangeSetRecord])
 
     class Meta:
         ordering = ["name", "id"]
@@ -122,7 +123,7 @@ class Source(TimestampedModel):
     kind = models.CharField(_("kind"), max_length=12, choices=SourceKind.choices, default=SourceKind.NEWS)
     notes = models.TextField(_("notes"), blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChangeSetRecord])
 
     class Meta:
         ordering = ["-published_on", "title", "id"]
@@ -159,7 +160,7 @@ class Dispute(TimestampedModel):
     ended_on = models.DateField(_("ended on"), null=True, blank=True, validators=[validate_date_in_range])
     related_disputes = models.ManyToManyField("self", verbose_name=_("related disputes"), blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChangeSetRecord])
 
     class Meta:
         ordering = ["-started_on", "slug"]
@@ -199,7 +200,7 @@ class DisputeParty(models.Model):
     )
     role = models.CharField(_("role"), max_length=12, choices=PartyRole.choices, default=PartyRole.PRINCIPAL)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChangeSetRecord])
 
     class Meta:
         ordering = ["dispute", "side", "id"]
@@ -234,7 +235,7 @@ class Case(TimestampedModel):
     initiated_on = models.DateField(_("initiated on"), validators=[validate_date_in_range])
     url = models.URLField(_("URL"), max_length=500, blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChangeSetRecord])
 
     class Meta:
         ordering = ["initiated_on", "reference", "id"]
@@ -297,7 +298,7 @@ class Event(TimestampedModel):
     )
 
     objects = EventQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChangeSetRecord])
 
     class Meta:
         ordering = ["date", "id"]
@@ -361,7 +362,7 @@ class EventParticipant(models.Model):
         _("role"), max_length=12, choices=ParticipantRole.choices, default=ParticipantRole.PARTICIPANT
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChangeSetRecord])
 
     class Meta:
         ordering = ["event", "id"]
@@ -424,7 +425,7 @@ class EventCitation(Citation):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="citations")
     cited_field = "event"
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChangeSetRecord])
 
     class Meta:
         ordering = ["event", "id"]
@@ -441,7 +442,7 @@ class CaseCitation(Citation):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="citations")
     cited_field = "case"
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChangeSetRecord])
 
     class Meta:
         ordering = ["case", "id"]

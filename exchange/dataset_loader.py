@@ -1,8 +1,9 @@
 """Loads a dataset file (see ``datasets/FORMAT.md``) into the database, idempotently.
 
-Records are matched by natural keys and written only when they differ, so loading the same file
-twice writes nothing the second time. Everything happens in one transaction: a bad file leaves
-the database as it was.
+Records are matched by natural keys and written through the apps' services, which write only what
+differs, so loading the same file twice writes nothing the second time. Everything happens in one
+transaction and one change set: a bad file leaves the database as it was, and a load is one revision
+of each record it changes.
 """
 
 from __future__ import annotations
@@ -16,18 +17,14 @@ from pathlib import Path
 import yaml
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from disputes.models import (
-    Actor,
-    Case,
-    Dispute,
-    Event,
-    Source,
-)
-from tariffs.models import ExposureFigure, Measure, MeasureLink, RatePeriod
-from tariffs.services import measures_refresh_status, rate_periods_validate
+from core.change_sets import ChangeSet, change_set
+from disputes.models import Actor, Case, Dispute, Event, Source
+from disputes.services import actor_save, case_save, dispute_save, event_save, source_save
+from tariffs.models import ExposureFigure, Measure
+from tariffs.services import exposure_figure_save, measure_save, measures_refresh_status
 
 
 class DatasetError(Exception):
@@ -39,6 +36,14 @@ class LoadReport:
     created: Counter = field(default_factory=Counter)
     updated: Counter = field(default_factory=Counter)
     deleted: Counter = field(default_factory=Counter)
+
+    @classmethod
+    def of(cls, written: ChangeSet) -> LoadReport:
+        """What a load wrote, from the history rows of its change set."""
+        report = cls()
+        for (model, kind), count in written.counts.items():
+            getattr(report, kind)[model] += count
+        return report
 
     @property
     def changes(self) -> int:
@@ -70,23 +75,21 @@ def load_dataset(name: str, *, today: dt.date | None = None) -> LoadReport:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise DatasetError(f"{path.name} is not valid YAML: {exc}") from exc
-    loader = _Loader(data, reason=f"load_dataset {path.stem}", today=today or timezone.localdate())
+    loader = _Loader(data, today=today or timezone.localdate())
     try:
-        with transaction.atomic():
+        with transaction.atomic(), change_set(reason=f"load_dataset {path.stem}") as written:
             loader.run()
     except (KeyError, TypeError, AttributeError) as exc:
         raise DatasetError(f"{path.name}: malformed entry after {loader.last_where or 'the start'}: {exc!r}") from exc
-    return loader.report
+    return LoadReport.of(written)
 
 
 class _Loader:
-    def __init__(self, data: dict, *, reason: str, today: dt.date):
+    def __init__(self, data: dict, *, today: dt.date):
         if not isinstance(data, dict) or "dispute" not in data:
             raise DatasetError("The file must be a mapping with a `dispute` key.")
         self.data = data
-        self.reason = reason
         self.today = today
-        self.report = LoadReport()
         self.last_where = ""
         self.actors: dict[str, Actor] = {}
         self.sources: dict[str, Source] = {}
@@ -96,61 +99,18 @@ class _Loader:
 
     # --- generic helpers -------------------------------------------------------------------
 
-    def _save(self, obj: models.Model, where: str):
+    def write(self, where: str, service, **arguments):
+        """Call the app's service (the one door for writes); its refusal becomes a DatasetError naming the entry."""
+        self.last_where = where
         try:
-            obj.full_clean()
+            return service(**arguments)
         except ValidationError as exc:
             raise DatasetError(f"{where}: {exc.message_dict if hasattr(exc, 'message_dict') else exc}") from exc
-        obj._change_reason = self.reason
-        obj.save()
 
-    def upsert(self, model, lookup: dict, values: dict, where: str):
-        self.last_where = where
-        obj = model.objects.filter(**lookup).first()
-        if obj is None:
-            obj = model(**lookup, **values)
-            self._save(obj, where)
-            self.report.created[model.__name__] += 1
-            return obj
-        changed = False
-        for name, value in values.items():
-            field_ = model._meta.get_field(name)
-            if field_.is_relation:
-                current, wanted = getattr(obj, field_.attname), (value.pk if value is not None else None)
-            else:
-                current, wanted = getattr(obj, name), value
-            if current != wanted:
-                setattr(obj, name, value)
-                changed = True
-        if changed:
-            self._save(obj, where)
-            self.report.updated[model.__name__] += 1
-        return obj
-
-    def sync_m2m(self, obj, name: str, wanted: list):
-        manager = getattr(obj, name)
-        if {o.pk for o in manager.all()} != {o.pk for o in wanted}:
-            manager.set(wanted)
-            self.report.updated[f"{type(obj).__name__}.{name}"] += 1
-
-    def sync_children(self, manager, key_fields: tuple[str, ...], rows: list[dict], where: str):
-        """Make the children in ``manager`` exactly ``rows``, matched on ``key_fields``."""
-        model = manager.model
-        parent_field = manager.field.name
-        parent = manager.instance
-        existing = {tuple(getattr(c, _attname(model, k)) for k in key_fields): c for c in manager.all()}
-        wanted_keys = set()
-        for row in rows:
-            key = tuple(_key_value(row[k]) for k in key_fields)
-            wanted_keys.add(key)
-            lookup = {parent_field: parent, **{k: row[k] for k in key_fields}}
-            values = {k: v for k, v in row.items() if k not in key_fields}
-            self.upsert(model, lookup, values, where)
-        for key, child in existing.items():
-            if key not in wanted_keys:
-                child._change_reason = self.reason
-                child.delete()
-                self.report.deleted[model.__name__] += 1
+    @staticmethod
+    def stored(model, **lookup):
+        """The stored record with this natural key, or None."""
+        return model.objects.filter(**lookup).first()
 
     @staticmethod
     def _resolve(table: dict, key, what: str, where: str):
@@ -220,7 +180,10 @@ class _Loader:
                 "office": row.get("office") or "",
                 "parent": self.actor(row.get("parent"), where),
             }
-            self.actors[row["slug"]] = self.upsert(Actor, {"slug": row["slug"]}, values, where)
+            actor = self.stored(Actor, slug=row["slug"])
+            self.actors[row["slug"]] = self.write(
+                where, actor_save, actor=actor, values={"slug": row["slug"], **values}
+            )
         # Actors already in the database (e.g. from another dataset) may be referenced too.
         for actor in Actor.objects.exclude(slug__in=self.actors):
             self.actors[actor.slug] = actor
@@ -249,8 +212,13 @@ class _Loader:
                     if unlinked is not None:
                         lookup, values["url"] = {"pk": unlinked.pk}, lookup["url"]
             else:
-                lookup = {k: values.pop(k) for k in ("title", "publisher", "published_on", "url")}
-            self.sources[key] = self.upsert(Source, lookup, values, where)
+                lookup = {k: values[k] for k in ("title", "publisher", "published_on", "url")}
+            self.sources[key] = self.write(
+                where,
+                source_save,
+                source=self.stored(Source, **lookup),
+                values={**{k: v for k, v in lookup.items() if k != "pk"}, **values},
+            )
 
     def load_dispute(self):
         row = self.data["dispute"]
@@ -259,12 +227,17 @@ class _Loader:
         values["started_on"] = _date(row.get("started_on"), where, required=True)
         values["ended_on"] = _date(row.get("ended_on"), where)
         values["summary"] = row.get("summary") or ""
-        self.dispute = self.upsert(Dispute, {"slug": row["slug"]}, values, where)
         parties = [
             {"actor": self.actor(p["actor"], where), "side": p["side"], "role": p.get("role") or "principal"}
             for p in row.get("parties", [])
         ]
-        self.sync_children(self.dispute.parties, ("actor",), parties, where)
+        self.dispute = self.write(
+            where,
+            dispute_save,
+            dispute=self.stored(Dispute, slug=row["slug"]),
+            values={"slug": row["slug"], **values},
+            parties=parties,
+        )
 
     def load_cases(self):
         for row in self.data.get("cases", []):
@@ -280,11 +253,13 @@ class _Loader:
                 "initiated_on": _date(row.get("initiated_on"), where, required=True),
                 "url": row.get("url") or "",
             }
-            case = self.upsert(Case, {"reference": row["reference"]}, values, where)
-            self.sync_children(
-                case.citations, ("source", "field_name"), self.citation_rows(row.get("sources"), where), where
+            self.cases[row["reference"]] = self.write(
+                where,
+                case_save,
+                case=self.stored(Case, reference=row["reference"]),
+                values={"reference": row["reference"], **values},
+                citations=self.citation_rows(row.get("sources"), where),
             )
-            self.cases[row["reference"]] = case
 
     def load_events(self):
         for row in self.data.get("events", []):
@@ -306,16 +281,18 @@ class _Loader:
                 "case_stage": row.get("case_stage") or "",
                 "confidence": row.get("confidence") or "high",
             }
-            event = self.upsert(Event, {"dispute": self.dispute, "reference": reference}, values, where)
             participants = [
                 {"actor": self.actor(p["actor"], where), "role": p.get("role") or "participant"}
                 for p in row.get("participants") or []
             ]
-            self.sync_children(event.participations, ("actor",), participants, where)
-            self.sync_children(
-                event.citations, ("source", "field_name"), self.citation_rows(row.get("sources"), where), where
+            self.events[reference] = self.write(
+                where,
+                event_save,
+                event=self.stored(Event, dispute=self.dispute, reference=reference),
+                values={"dispute": self.dispute, "reference": reference, **values},
+                participants=participants,
+                citations=self.citation_rows(row.get("sources"), where),
             )
-            self.events[reference] = event
 
     def load_measures(self):
         for row in self.data.get("measures", []):
@@ -340,10 +317,6 @@ class _Loader:
             }
             if row.get("status"):
                 values["status"] = row["status"]
-            measure = self.upsert(Measure, {"dispute": self.dispute, "reference": reference}, values, where)
-            self.sync_m2m(measure, "applies_to", [self.actor(s, where) for s in row.get("applies_to") or []])
-            self.sync_m2m(measure, "related_events", [self.event(r, where) for r in row.get("related_events") or []])
-            self.sync_m2m(measure, "cases", [self.case(r, where) for r in row.get("cases") or []])
             products = [
                 {
                     "hs_code": str(p["hs"]),
@@ -352,68 +325,50 @@ class _Loader:
                 }
                 for p in row.get("products") or []
             ]
-            self.sync_children(measure.product_lines, ("hs_code",), products, where)
-            self.sync_rate_periods(measure, row.get("rate_periods") or [], where)
-            self.sync_children(
-                measure.citations, ("source", "field_name"), self.citation_rows(row.get("sources"), where), where
+            self.measures[reference] = self.write(
+                where,
+                measure_save,
+                measure=self.stored(Measure, dispute=self.dispute, reference=reference),
+                values={"dispute": self.dispute, "reference": reference, **values},
+                applies_to=[self.actor(s, where) for s in row.get("applies_to") or []],
+                related_events=[self.event(r, where) for r in row.get("related_events") or []],
+                cases=[self.case(r, where) for r in row.get("cases") or []],
+                product_lines=products,
+                rate_periods=[self.period(r, where) for r in row.get("rate_periods") or []],
+                citations=self.citation_rows(row.get("sources"), where),
+                today=self.today,
             )
-            self.measures[reference] = measure
 
-    def sync_rate_periods(self, measure, rows, where):
-        wanted = [
-            RatePeriod(
-                measure=measure,
-                valid_from=_date(r.get("from"), where, required=True),
-                valid_to=_date(r.get("to"), where),
-                rate_percent=_decimal(r.get("rate"), where),
-                kind=r.get("kind") or "standard",
-                state=r.get("state") or "in_force",
-                note=r.get("note") or "",
-            )
-            for r in rows
-        ]
-        try:
-            rate_periods_validate(wanted)
-        except ValidationError as exc:
-            raise DatasetError(f"{where}: {exc.message_dict}") from exc
-
-        def signature(p):
-            return (p.valid_from, p.valid_to, p.rate_percent, p.kind, p.state, p.note)
-
-        existing = list(measure.rate_periods.all())
-        if sorted(map(signature, existing)) == sorted(map(signature, wanted)):
-            return
-        # Replace as a whole: shifting windows one by one could overlap in between.
-        for period in existing:
-            period._change_reason = self.reason
-            period.delete()
-            self.report.deleted["RatePeriod"] += 1
-        for period in sorted(wanted, key=lambda p: p.valid_from):
-            self._save(period, where)
-            self.report.created["RatePeriod"] += 1
+    def period(self, row, where) -> dict:
+        return {
+            "valid_from": _date(row.get("from"), where, required=True),
+            "valid_to": _date(row.get("to"), where),
+            "rate_percent": _decimal(row.get("rate"), where),
+            "kind": row.get("kind") or "standard",
+            "state": row.get("state") or "in_force",
+            "note": row.get("note") or "",
+        }
 
     def load_links(self):
-        seen = set()
+        """Each measure's links are exactly the file's (a link the file no longer has is removed)."""
+        links = {reference: [] for reference in self.measures}
         for row in self.data.get("links", []):
             where = f"link {row.get('from')} {row.get('type')} {row.get('to')}"
-            lookup = {
-                "from_measure": self.measure(row["from"], where),
-                "to_measure": self.measure(row["to"], where),
-                "type": row["type"],
-            }
-            values = {
-                "contested": bool(row.get("contested")),
-                "note": row.get("note") or "",
-                "source": self.source(row["source"], where),
-                "locator": row.get("locator") or "",
-                "quote": row.get("quote") or "",
-            }
-            seen.add(self.upsert(MeasureLink, lookup, values, where).pk)
-        stale = MeasureLink.objects.filter(from_measure__dispute=self.dispute).exclude(pk__in=seen)
-        for link in stale:
-            link._change_reason = self.reason
-            link.delete()
-            self.report.deleted["MeasureLink"] += 1
+            self.measure(row["from"], where)
+            links[row["from"]].append(
+                {
+                    "to_measure": self.measure(row["to"], where),
+                    "type": row["type"],
+                    "contested": bool(row.get("contested")),
+                    "note": row.get("note") or "",
+                    "source": self.source(row["source"], where),
+                    "locator": row.get("locator") or "",
+                    "quote": row.get("quote") or "",
+                }
+            )
+        for reference, rows in links.items():
+            measure = self.measures[reference]
+            self.write(f"links of measure {reference!r}", measure_save, measure=measure, links=rows, today=self.today)
 
     def load_exposure(self):
         for row in self.data.get("exposure", []):
@@ -435,11 +390,16 @@ class _Loader:
                 "confidence": row.get("confidence") or "medium",
             }
             lookup = {"dispute": self.dispute, "reference": row["reference"]}
-            figure = self.upsert(ExposureFigure, lookup, values, where)
             covered = [self.measure(ref, where) for ref in row.get("measures") or []]
             if values["measure"] is not None and values["measure"] not in covered:
                 covered.insert(0, values["measure"])
-            self.sync_m2m(figure, "measures", covered)
+            self.write(
+                where,
+                exposure_figure_save,
+                figure=self.stored(ExposureFigure, **lookup),
+                values={**lookup, **values},
+                measures=covered,
+            )
 
 
 def _decimal(value, where):
@@ -462,11 +422,3 @@ def _date(value, where, *, required=False):
         return dt.date.fromisoformat(str(value))
     except ValueError:
         raise DatasetError(f"{where}: {value!r} is not a date (YYYY-MM-DD)") from None
-
-
-def _attname(model, name):
-    return model._meta.get_field(name).attname
-
-
-def _key_value(value):
-    return value.pk if isinstance(value, models.Model) else value

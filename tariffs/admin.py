@@ -17,11 +17,12 @@ from django.utils.translation import gettext_lazy as _
 
 from core.dates import validate_date_in_range
 from core.formatting import plain_decimal
-from disputes.admin import CitationInline, EventAdmin, HistoryAdmin
+from disputes.admin import CitationInline, EventAdmin, ServiceAdmin
 from disputes.models import Event
 
+from . import services
 from .models import ExposureFigure, Measure, MeasureCitation, MeasureLink, ProductLine, RatePeriod
-from .services import measure_refresh_status, measure_suspend, rate_periods_validate
+from .services import measure_suspend, rate_periods_validate
 
 
 class SuspendForm(forms.Form):
@@ -101,7 +102,7 @@ class MeasureLinkInline(admin.TabularInline):
 
 
 @admin.register(Measure)
-class MeasureAdmin(HistoryAdmin):
+class MeasureAdmin(ServiceAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = [
         "title",
@@ -119,6 +120,12 @@ class MeasureAdmin(HistoryAdmin):
     date_hierarchy = "announced_on"
     autocomplete_fields = ["imposed_by", "applies_to", "announcement", "related_events", "cases"]
     inlines = [RatePeriodInline, ProductLineInline, MeasureCitationInline, MeasureLinkInline]
+    children = {
+        RatePeriod: "rate_periods",
+        ProductLine: "product_lines",
+        MeasureCitation: "citations",
+        MeasureLink: "links",
+    }
     save_as = True
     save_as_continue = True
     actions = ["suspend_for_a_window"]
@@ -203,13 +210,12 @@ class MeasureAdmin(HistoryAdmin):
         }
         return TemplateResponse(request, "admin/tariffs/measure/suspend.html", context)
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        measure_refresh_status(measure=form.instance, today=timezone.localdate())
+    def save(self, record, values, **lists):
+        return services.measure_save(measure=record, values=values, today=timezone.localdate(), **lists)
 
 
 @admin.register(ExposureFigure)
-class ExposureFigureAdmin(HistoryAdmin):
+class ExposureFigureAdmin(ServiceAdmin):
     list_display = [
         "description",
         "year",
@@ -229,14 +235,20 @@ class ExposureFigureAdmin(HistoryAdmin):
     autocomplete_fields = ["measure", "measures", "source"]
     ordering = ["-year", "id"]
 
+    def save(self, record, values, **lists):
+        return services.exposure_figure_save(figure=record, values=values, **lists)
+
 
 @admin.register(MeasureLink)
-class MeasureLinkAdmin(HistoryAdmin):
+class MeasureLinkAdmin(ServiceAdmin):
     list_display = ["from_measure", "type", "to_measure", "contested", "source"]
     list_filter = ["type", "contested"]
     search_fields = ["from_measure__title", "to_measure__title", "note"]
     list_select_related = ["from_measure", "to_measure", "source"]
     autocomplete_fields = ["from_measure", "to_measure", "source"]
+
+    def save(self, record, values, **lists):
+        return services.measure_link_save(link=record, values=values)
 
 
 class MeasureAnnouncedInline(admin.TabularInline):

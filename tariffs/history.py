@@ -1,11 +1,12 @@
 """What a measure's public history shows: its own fields, its targets, rate periods, product lines, sources and links.
 
-Names are the API's (``legal_instrument.name`` for the nested instrument). See ``disputes.history``.
+Names are the API's (``legal_instrument.name`` for the nested instrument). See ``core.revisions``.
 """
 
 from django.utils.translation import gettext as _
 
-from disputes.history import Children, HistorySpec, sources_of
+from core.revisions import Children, HistorySpec
+from disputes.history import sources_of
 
 from .models import MeasureCitation, MeasureLink, ProductLine, RatePeriod
 

@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.change_sets import ChangeSetRecord
 from core.dates import ends_before_start, in_range, validate_date_in_range, window_condition
 from core.formatting import plain_decimal
 from core.hs_codes import HS_CODE_PATTERN, HS_CODES_OR_EMPTY_PATTERN, HS_CODES_PATTERN
@@ -82,7 +83,7 @@ class Measure(TimestampedModel):
     confidence = models.CharField(_("confidence"), max_length=6, choices=Confidence.choices, default=Confidence.HIGH)
 
     objects = MeasureQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[applies_to])
+    history = HistoricalRecords(m2m_fields=[applies_to], bases=[ChangeSetRecord])
 
     class Meta:
         ordering = ["announced_on", "id"]
@@ -140,7 +141,7 @@ class ProductLine(models.Model):
     description = models.CharField(_("description"), max_length=300, blank=True)
     basis = models.CharField(_("basis"), max_length=8, choices=HsCodeBasis.choices, default=HsCodeBasis.OFFICIAL)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChangeSetRecord])
 
     class Meta:
         ordering = ["measure", "hs_code"]
@@ -188,7 +189,7 @@ class RatePeriod(models.Model):
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     objects = RatePeriodQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChangeSetRecord])
 
     class Meta:
         ordering = ["measure", "valid_from"]
@@ -235,7 +236,7 @@ class MeasureLink(models.Model):
     locator = models.CharField(_("locator"), max_length=200, blank=True)
     quote = models.TextField(_("quote"), blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChangeSetRecord])
 
     class Meta:
         ordering = ["from_measure", "type", "to_measure"]
@@ -262,7 +263,7 @@ class MeasureCitation(Citation):
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="citations")
     cited_field = "measure"
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChangeSetRecord])
 
     class Meta:
         ordering = ["measure", "id"]
@@ -309,7 +310,7 @@ class ExposureFigure(TimestampedModel):
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="exposure_figures")
     confidence = models.CharField(_("confidence"), max_length=6, choices=Confidence.choices, default=Confidence.MEDIUM)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChangeSetRecord])
 
     class Meta:
         ordering = ["dispute", "year", "id"]

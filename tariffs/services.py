@@ -1,20 +1,25 @@
-"""Writes to measures that carry business rules. Every write path (admin, API, loader) uses these."""
+"""The one door for writes to measures and exposure figures: the API, the admin, imports and dataset loads call these.
+
+See ``disputes.services`` for what every write guarantees (partial, only what differs, one change set).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.change_sets import in_change_set
 from core.dates import ends_before_start, validate_date_in_range
-from disputes.services import replace_citations
+from core.writes import ChildPlan, sync_related, write
+from disputes.services import apply_plans, citation_plan, stored
 
 from . import rate_periods
 from .choices import RateState
-from .models import Measure, ProductLine, RatePeriod
+from .models import ExposureFigure, Measure, MeasureCitation, MeasureLink, ProductLine, RatePeriod
 
 
 def _period_label(period) -> str:
@@ -40,93 +45,93 @@ def rate_periods_validate(periods: Sequence) -> None:
         raise ValidationError({"rate_periods": messages})
 
 
-def _checked_periods(measure: Measure, rows: Iterable[dict]) -> tuple[list[RatePeriod], dict]:
-    """Unsaved periods of ``measure`` from ``rows``, and the errors of each (keyed ``rate_periods[i]``).
-
-    The periods are first checked together (windows, overlaps), which raises at once.
-    """
-    periods = [RatePeriod(measure=measure, **values) for values in rows]
-    rate_periods_validate(periods)
-    errors = {}
-    for index, period in enumerate(periods):
-        try:
-            period.full_clean(exclude=["measure"])
-        except ValidationError as exc:
-            errors[f"rate_periods[{index}]"] = _period_messages(exc)
-    return periods, errors
+PERIOD_KEY = ("valid_from",)
+PERIOD_FIELDS = ("valid_from", "valid_to", "rate_percent", "kind", "state", "note")
 
 
-def _period_messages(error: ValidationError) -> list[str]:
-    """A period's errors as messages that name their field ("valid to: …"), for one list per period."""
-    if not hasattr(error, "error_dict"):
-        return error.messages
-    messages = []
-    for name, texts in error.message_dict.items():
-        field = next((f for f in RatePeriod._meta.concrete_fields if f.name == name), None)
-        messages += [f"{field.verbose_name}: {text}" if field else text for text in texts]
-    return messages
+def _period_plan(measure: Measure, rows: Iterable[Mapping]) -> ChildPlan:
+    """The plan making ``measure``'s periods exactly ``rows``: each checked, then all together (overlaps)."""
+    rows = [{"rate_percent": None, "note": "", **values} for values in rows]
+    plan = ChildPlan.build(measure, RatePeriod, "measure", PERIOD_KEY, rows, error_key="rate_periods")
+    if not plan.errors:
+        rate_periods_validate([RatePeriod(**values) for values in rows])
+    return plan
 
 
-def _store_periods(measure: Measure, periods: list[RatePeriod]) -> None:
-    """Replace the stored periods of ``measure``, deleting first so no two ever overlap."""
-    measure.rate_periods.all().delete()
-    for period in sorted(periods, key=lambda p: p.valid_from):
-        period.save()
+def _product_plan(measure: Measure, rows: Iterable[Mapping]) -> ChildPlan:
+    rows = [{"description": "", **values} for values in rows]
+    plan = ChildPlan.build(measure, ProductLine, "measure", ("hs_code",), rows, error_key="product_lines")
+    if len({str(row.get("hs_code")) for row in rows}) != len(rows):
+        plan.errors["product_lines"] = [_("Each HS code may appear once.")]
+    return plan
+
+
+def _link_plan(measure: Measure, rows: Iterable[Mapping]) -> ChildPlan:
+    rows = [{"contested": False, "note": "", "locator": "", "quote": "", **values} for values in rows]
+    return ChildPlan.build(measure, MeasureLink, "from_measure", ("to_measure", "type"), rows, error_key="links")
 
 
 @transaction.atomic
-def measure_replace_rate_periods(*, measure: Measure, periods: Iterable[dict], today: dt.date) -> list[RatePeriod]:
-    """Replace all rate periods of ``measure`` after validating them together, then refresh its status."""
-    new, errors = _checked_periods(measure, periods)
-    if errors:
-        raise ValidationError(errors)
-    _store_periods(measure, new)
-    measure_refresh_status(measure=measure, today=today)
-    return new
+@in_change_set
+def measure_replace_rate_periods(*, measure: Measure, periods: Iterable[dict], today: dt.date) -> Measure:
+    """Make the rate periods of ``measure`` exactly ``periods`` (checked together), then refresh its status."""
+    return measure_save(measure=measure, rate_periods=periods, today=today)
 
 
 @transaction.atomic
+@in_change_set
 def measure_save(
     *,
-    measure: Measure,
-    applies_to: list,
-    rate_periods: list[dict],
-    product_lines: list[dict],
-    citations: list[dict],
-    cases: list | None = None,
+    measure: Measure | None = None,
+    values: Mapping | None = None,
+    applies_to: Iterable | None = None,
+    rate_periods: Iterable[Mapping] | None = None,
+    product_lines: Iterable[Mapping] | None = None,
+    citations: Iterable[Mapping] | None = None,
+    cases: Iterable | None = None,
+    related_events: Iterable | None = None,
+    links: Iterable[Mapping] | None = None,
     today: dt.date,
 ) -> Measure:
-    """Validate and save ``measure`` with exactly these targets, periods, product lines and sources.
+    """Create or change a measure: its own ``values`` and, for each list given, exactly those children.
 
-    Either everything is written or nothing is; errors name the field (``rate_periods``, ``hs_codes`` …).
+    A list not given is kept as it is (a new measure needs its targets and at least one source). Children
+    are matched by natural key (a period by its first day, a product line by its HS code, a citation by
+    source and field, a link by target and type), so only what differs is written. Either everything is
+    written or nothing is; errors name the field (``rate_periods.0.valid_to``, ``product_lines``, ``applies_to`` …).
     """
-    periods, errors = _checked_periods(measure, rate_periods)
-    lines = [ProductLine(measure=measure, **values) for values in product_lines]
-    for index, line in enumerate(lines):
+    measure = stored(Measure, measure)
+    creating = measure.pk is None
+    errors = {}
+    plans = []
+    for rows, plan_of in ((rate_periods, _period_plan), (product_lines, _product_plan), (links, _link_plan)):
+        if rows is not None:
+            try:
+                plans.append(plan_of(measure, rows))
+            except ValidationError as exc:
+                errors.update(exc.message_dict)
+    if citations is not None or creating:
         try:
-            line.full_clean(exclude=["measure"], validate_unique=False, validate_constraints=False)
+            plans.append(citation_plan(measure, MeasureCitation, citations or []))
         except ValidationError as exc:
-            errors[f"hs_codes[{index}]"] = exc.messages
-    if len({line.hs_code for line in lines}) != len(lines):
-        errors["hs_codes"] = [_("Each HS code may appear once.")]
-    if not applies_to:
+            errors.update(exc.message_dict)
+    if applies_to is not None:
+        applies_to = list(applies_to)
+    if (applies_to is not None and not applies_to) or (applies_to is None and creating):
         errors["applies_to"] = [_("Name at least one actor the measure applies to.")]
+    for plan in plans:
+        errors.update(plan.errors)
     if errors:
         raise ValidationError(errors)
-    measure.full_clean()
-    measure.save()
-    measure.applies_to.set(applies_to)
-    if cases is not None:
-        measure.cases.set(cases)
-    measure.product_lines.all().delete()
-    for line in lines:
-        line.save()
-    _store_periods(measure, periods)
-    replace_citations(manager=measure.citations, cited=measure, citations=citations)
+    apply_plans(measure, values or {}, plans)
+    for name, wanted in (("applies_to", applies_to), ("cases", cases), ("related_events", related_events)):
+        if wanted is not None:
+            sync_related(measure, name, wanted)
     measure_refresh_status(measure=measure, today=today)
     return measure
 
 
+@in_change_set
 def measure_refresh_status(*, measure: Measure, today: dt.date) -> bool:
     """Set ``measure.status`` from its periods on ``today``; True if it changed."""
     status = rate_periods.derive_status(list(measure.rate_periods.all()), today, measure.status)
@@ -137,6 +142,7 @@ def measure_refresh_status(*, measure: Measure, today: dt.date) -> bool:
     return True
 
 
+@in_change_set
 def measures_refresh_status(*, today: dt.date, measures=None) -> int:
     """Refresh the status of ``measures`` (all by default); returns how many changed."""
     queryset = (measures if measures is not None else Measure.objects.all()).prefetch_related("rate_periods")
@@ -144,6 +150,7 @@ def measures_refresh_status(*, today: dt.date, measures=None) -> int:
 
 
 @transaction.atomic
+@in_change_set
 def measure_suspend(*, measure: Measure, from_date: dt.date, until: dt.date | None, today: dt.date) -> Measure:
     """Suspend ``measure`` from ``from_date`` through ``until`` (inclusive; None: until further notice).
 
@@ -197,3 +204,25 @@ def measure_suspend(*, measure: Measure, from_date: dt.date, until: dt.date | No
     )
     measure_replace_rate_periods(measure=measure, periods=rows, today=today)
     return measure
+
+
+@transaction.atomic
+@in_change_set
+def exposure_figure_save(
+    *, figure: ExposureFigure | None = None, values: Mapping | None = None, measures: Iterable[Measure] | None = None
+) -> ExposureFigure:
+    """Create or change a figure of trade exposure and, if given, the measures it covers."""
+    figure = stored(ExposureFigure, figure)
+    write(figure, values or {})
+    if measures is not None:
+        sync_related(figure, "measures", measures)
+    return figure
+
+
+@transaction.atomic
+@in_change_set
+def measure_link_save(*, link: MeasureLink | None = None, values: Mapping | None = None) -> MeasureLink:
+    """Create or change one link between two measures (a measure's own links are saved with it by ``measure_save``)."""
+    link = stored(MeasureLink, link)
+    write(link, values or {})
+    return link

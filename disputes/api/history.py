@@ -1,6 +1,6 @@
 """A record's public history in the API: ``GET /api/v1/events/{id}/history/`` and ``/measures/{id}/history/``.
 
-The revisions come from ``disputes.history`` (the rule the pages use too), oldest first, paginated
+The revisions come from ``core.revisions`` (the rule the pages use too), oldest first, paginated
 like every list. The editor's name is given to staff users only: everyone else gets ``null``, and
 the staff answer has its own ETag and is marked private so no shared cache hands it on.
 """
@@ -14,8 +14,8 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 
+from core import revisions as history
 from core.permalinks import record_url
-from disputes import history
 
 
 class ChangeSerializer(serializers.Serializer):
@@ -50,7 +50,7 @@ class RevisionSerializer(serializers.Serializer):
 class HistoryMixin:
     """Adds ``GET {id}/history/`` to an ``ApiViewSet`` whose records have a public history."""
 
-    #: What the history shows (``disputes.history.HistorySpec``) and which page a revision opens.
+    #: What the history shows (``core.revisions.HistorySpec``) and which page a revision opens.
     history_spec: history.HistorySpec
     page_kind: str
 

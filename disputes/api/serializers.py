@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.permalinks import record_url
+from disputes import services
 from disputes.choices import ParticipantRole, SourceKind
 from disputes.models import Actor, Case, Dispute, DisputeParty, Event, Source
 
@@ -39,9 +40,12 @@ def page_link(kind: str, key: str = "pk") -> LinkField:
     return LinkField(record_url(kind, "{}"), key, help_text="This object's page.")
 
 
-def raise_as_drf(error: DjangoValidationError):
-    """Model validation errors become a 400 naming each field."""
+def raise_as_drf(error: DjangoValidationError, names: Mapping[str, str] | None = None):
+    """Model validation errors become a 400 naming each field (``names``: model field → API name)."""
     detail = error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
+    for field, name in (names or {}).items():
+        if field in detail:
+            detail[name] = detail.pop(field)
     raise serializers.ValidationError(detail) from error
 
 
@@ -62,30 +66,29 @@ class RejectUnknownFieldsMixin:
         return super().to_internal_value(data)
 
 
-class ModelCleanMixin:
-    """Validates a write with the model's own rules (the admin's), on the record it would produce.
+class ServiceWriteMixin:
+    """Creates and updates go through the app's service, the one door for writes (``write`` names it).
 
-    ``error_names`` maps a model field to its API name, so errors name the field the client sent.
+    The service validates with the model's rules; its errors become a 400 naming the field the client sent
+    (``error_names`` maps a model field to its API name).
     """
 
     error_names: dict[str, str] = {}
-    clean_options: dict = {}
 
-    def validate(self, attrs):
-        model = self.Meta.model
-        current = {f.name: getattr(self.instance, f.name) for f in model._meta.concrete_fields} if self.instance else {}
-        candidate = model(**{**current, **attrs})
-        # An update checks uniqueness against the other rows, not against the record itself.
-        candidate._state.adding = self.instance is None
+    def write(self, instance, values: dict):
+        raise NotImplementedError
+
+    def create(self, validated_data):
+        return self._write(None, validated_data)
+
+    def update(self, instance, validated_data):
+        return self._write(instance, validated_data)
+
+    def _write(self, instance, values):
         try:
-            candidate.full_clean(**self.clean_options)
+            return self.write(instance, dict(values))
         except DjangoValidationError as error:
-            detail = error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
-            for field, name in self.error_names.items():
-                if field in detail:
-                    detail[name] = detail.pop(field)
-            raise serializers.ValidationError(detail) from error
-        return attrs
+            raise_as_drf(error, self.error_names)
 
 
 class ActorBriefSerializer(serializers.ModelSerializer):
@@ -108,7 +111,7 @@ class CitationSerializer(serializers.Serializer):
     quote = serializers.CharField()
 
 
-class ActorSerializer(RejectUnknownFieldsMixin, ModelCleanMixin, serializers.ModelSerializer):
+class ActorSerializer(RejectUnknownFieldsMixin, ServiceWriteMixin, serializers.ModelSerializer):
     url = api_link("actors", "slug")
     html_url = page_link("actor", "slug")
     parent = ActorIdentifierField(required=False, allow_null=True)
@@ -121,13 +124,11 @@ class ActorSerializer(RejectUnknownFieldsMixin, ModelCleanMixin, serializers.Mod
         ]  # fmt: skip
         read_only_fields = ["created_at", "updated_at"]
 
-    def validate(self, attrs):
-        if attrs.get("kind") == "state" and attrs.get("code") and not attrs.get("country"):
-            attrs["country"] = attrs["code"]  # a state belongs to itself
-        return super().validate(attrs)
+    def write(self, instance, values):
+        return services.actor_save(actor=instance, values=values)
 
 
-class SourceSerializer(RejectUnknownFieldsMixin, ModelCleanMixin, serializers.ModelSerializer):
+class SourceSerializer(RejectUnknownFieldsMixin, ServiceWriteMixin, serializers.ModelSerializer):
     url = api_link("sources")
     html_url = page_link("source")
     document_url = serializers.URLField(source="url", required=False, allow_blank=True, max_length=500)
@@ -143,6 +144,9 @@ class SourceSerializer(RejectUnknownFieldsMixin, ModelCleanMixin, serializers.Mo
 
     error_names = {"url": "document_url"}
 
+    def write(self, instance, values):
+        return services.source_save(source=instance, values=values)
+
 
 class DisputePartySerializer(serializers.ModelSerializer):
     actor = ActorBriefSerializer()
@@ -152,7 +156,7 @@ class DisputePartySerializer(serializers.ModelSerializer):
         fields = ["actor", "side", "role"]
 
 
-class DisputeSerializer(RejectUnknownFieldsMixin, ModelCleanMixin, serializers.ModelSerializer):
+class DisputeSerializer(RejectUnknownFieldsMixin, ServiceWriteMixin, serializers.ModelSerializer):
     url = api_link("disputes", "slug")
     html_url = page_link("dispute", "slug")
     timeline_url = LinkField(API_PREFIX + "disputes/{}/timeline/", "slug")
@@ -167,7 +171,8 @@ class DisputeSerializer(RejectUnknownFieldsMixin, ModelCleanMixin, serializers.M
         ]  # fmt: skip
         read_only_fields = ["created_at", "updated_at"]
 
-    clean_options = {"validate_unique": False}
+    def write(self, instance, values):
+        return services.dispute_save(dispute=instance, values=values)
 
 
 class CaseBriefSerializer(serializers.ModelSerializer):
@@ -196,7 +201,7 @@ class CaseSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CaseWriteSerializer(RejectUnknownFieldsMixin, ModelCleanMixin, serializers.ModelSerializer):
+class CaseWriteSerializer(RejectUnknownFieldsMixin, ServiceWriteMixin, serializers.ModelSerializer):
     """Creates or changes a case; actors are given by slug or ISO code. Answers with the case as read."""
 
     dispute = serializers.SlugRelatedField(slug_field="slug", queryset=Dispute.objects.all())
@@ -213,6 +218,11 @@ class CaseWriteSerializer(RejectUnknownFieldsMixin, ModelCleanMixin, serializers
             "initiated_on", "document_url",
         ]  # fmt: skip
         validators = []
+
+    error_names = {"url": "document_url"}
+
+    def write(self, instance, values):
+        return services.case_save(case=instance, values=values)
 
     def to_representation(self, instance):
         return CaseSerializer(instance, context=self.context).data
@@ -272,15 +282,13 @@ class InlineSourceSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
 
 def citations_from(items: list[dict]) -> list[dict]:
     """Resolve inline sources (matching by URL or creating them) into citation values."""
-    from disputes.services import source_match_or_create
-
     citations = []
     for item in items:
         source = item["source"]
         if source is None:
             values = {k: item[k] for k in ("publisher", "published_on", "language", "kind") if k in item}
             try:
-                source = source_match_or_create(url=item.get("url", ""), title=item.get("title", ""), **values)
+                source = services.source_match_or_create(url=item.get("url", ""), title=item.get("title", ""), **values)
             except DjangoValidationError as error:
                 raise_as_drf(DjangoValidationError({"sources": error.messages}))
         citations.append(
@@ -349,30 +357,18 @@ class EventWriteSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer
         validators = []
 
     def save(self, **kwargs):
-        from disputes.services import event_save
-
-        data = dict(self.validated_data)
-        given = set(self.initial_data) if isinstance(self.initial_data, dict) else set()
-        keep = self.partial and self.instance is not None  # PATCH: what is not given stays as it is
-        if keep and "participants" not in given:
-            participants = [(p.actor, p.role) for p in self.instance.participations.select_related("actor")]
-        else:
-            participants = data.pop("participants", [])
-        data.pop("participants", None)
-        sources = data.pop("sources", None)
-        event = self.instance or Event()
-        for name, value in data.items():
-            setattr(event, name, value)
+        """One call of ``event_save``: what a PATCH does not give is kept; PUT and POST give everything."""
+        values = dict(self.validated_data)
+        participants = values.pop("participants", None)
+        if participants is not None:
+            participants = [{"actor": actor, "role": role} for actor, role in dict(participants).items()]
+        sources = values.pop("sources", None)
         try:
             with transaction.atomic():  # new sources too: nothing half-written stays behind
-                if keep and "sources" not in given:
-                    citations = [
-                        {"source": c.source, "field_name": c.field_name, "locator": c.locator, "quote": c.quote}
-                        for c in self.instance.citations.select_related("source")
-                    ]
-                else:
-                    citations = citations_from(sources or [])
-                self.instance = event_save(event=event, participants=participants, citations=citations)
+                citations = citations_from(sources) if sources is not None else None
+                self.instance = services.event_save(
+                    event=self.instance, values=values, participants=participants, citations=citations
+                )
         except DjangoValidationError as error:
             raise_as_drf(error)
         return self.instance

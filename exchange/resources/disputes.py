@@ -23,9 +23,10 @@ from import_export.instance_loaders import ModelInstanceLoader
 from import_export.resources import ModelResource
 from import_export.results import Result, RowResult
 
+from core.change_sets import change_set
 from disputes.choices import ParticipantRole
 from disputes.models import Actor, Case, Dispute, Event, Source
-from disputes.services import event_save
+from disputes.services import event_save, source_save
 from exchange.import_files import ImportFileError
 
 LIST_SEPARATOR = re.compile(r"\s*[;\n]\s*")
@@ -295,6 +296,12 @@ class RecordResource(ModelResource):
         self.check_key(instance, row, kwargs.get("row_number"), errors)
         if errors:
             raise ValidationError(errors)
+        # The record's own columns this file gives (a column left out keeps the stored value).
+        instance._import_values = {
+            field.attribute: getattr(instance, field.attribute)
+            for field in self.get_import_fields()
+            if not isinstance(field, ListColumn) and field.column_name in row and field.attribute
+        }
 
     def check_key(self, instance, row, number, errors):
         """Every row needs its natural key, once per file."""
@@ -323,33 +330,35 @@ class RecordResource(ModelResource):
         return self.lists_unchanged(instance, instance._import_lists)
 
     def do_instance_save(self, instance, is_create):
-        instance._change_reason = self.change_reason
         try:
-            with transaction.atomic():
-                self.save_record(instance, instance._import_lists)
+            with transaction.atomic(), change_set(reason=self.change_reason):
+                saved = self.save_record(instance.pk and instance, instance._import_values, instance._import_lists)
         except ValidationError as exc:
             raise ValidationError(self.column_errors(exc)) from exc
+        instance.pk = saved.pk
 
     def column_errors(self, exc: ValidationError) -> dict[str, list[str]]:
-        """A service's errors keyed by the file's columns (``rate_periods[1]`` → ``rate_periods``, item 2)."""
+        """A service's errors keyed by the file's columns (``rate_periods.1.valid_to`` → ``rate_periods``, item 2)."""
         if not hasattr(exc, "error_dict"):
             return {NON_FIELD_ERRORS: exc.messages}
         columns: dict[str, list[str]] = {}
         for key, messages in exc.message_dict.items():
-            match = re.fullmatch(r"(\w+)\[(\d+)\]", key)
+            match = re.fullmatch(r"(\w+)\.(\d+)(?:\.(\w+))?", key)
             name = match.group(1) if match else key
             column = self.error_columns.get(name, name)
             if match:
+                field = f"{match.group(3).replace('_', ' ')}: " if match.group(3) else ""
                 messages = [
-                    _("item %(number)d: %(error)s") % {"number": int(match.group(2)) + 1, "error": m} for m in messages
+                    _("item %(number)d: %(error)s") % {"number": int(match.group(2)) + 1, "error": field + m}
+                    for m in messages
                 ]
             columns.setdefault(column, []).extend(messages)
         return columns
 
-    def save_record(self, instance, lists: dict) -> None:
-        """Validate and save ``instance`` with the parsed ``lists`` through the app's service."""
-        instance.full_clean()
-        instance.save()
+    def save_record(self, record, values: dict, lists: dict):
+        """Write the row through the app's service: ``record`` is the stored one (None for a new record), ``values``
+        the record's own columns and ``lists`` the parsed list columns. Returns the saved record."""
+        raise NotImplementedError
 
     def lists_unchanged(self, instance, lists: dict) -> bool:
         """True when the stored lists already equal ``lists`` (the row then changes nothing)."""
@@ -438,6 +447,9 @@ class SourceResource(RecordResource):
         fields = ("url", "title", "publisher", "published_on", "language", "kind", "notes")
         import_id_fields = ("url",)
 
+    def save_record(self, record, values, lists):
+        return source_save(source=record, values=values)
+
 
 # --- Events ---------------------------------------------------------------------------------
 
@@ -467,7 +479,7 @@ class EventResource(RecordResource):
         )  # fmt: skip
         import_id_fields = ("dispute", "reference")
 
-    def parse_participants(self, value, *, instance) -> list[tuple]:
+    def parse_participants(self, value, *, instance) -> list[dict]:
         """``actor [role]`` items, e.g. ``mark-carney host; li-qiang``."""
         participants = []
         for item in split_list(value):
@@ -478,26 +490,23 @@ class EventResource(RecordResource):
                     _("Unknown role “%(role)s” for %(actor)s; use one of: %(codes)s.")
                     % {"role": role, "actor": identifier, "codes": ", ".join(ParticipantRole.values)}
                 )
-            participants.append((self.actor(identifier), role))
-        if len({actor.pk for actor, _role in participants}) != len(participants):
+            participants.append({"actor": self.actor(identifier), "role": role})
+        if len({item["actor"].pk for item in participants}) != len(participants):
             raise ValueError(_("An actor is listed twice."))
         return participants
 
     def parse_sources(self, value, *, instance) -> list[dict]:
         return self.parse_citations(value, instance=instance)
 
-    def save_record(self, instance, lists):
-        if "participants" in lists:
-            participants = lists["participants"]
-        else:
-            participants = [(p.actor, p.role) for p in instance.participations.select_related("actor")]
-        citations = lists["sources"] if "sources" in lists else stored_citations(instance)
-        event_save(event=instance, participants=participants, citations=citations)
+    def save_record(self, record, values, lists):
+        return event_save(
+            event=record, values=values, participants=lists.get("participants"), citations=lists.get("sources")
+        )
 
     def lists_unchanged(self, instance, lists):
         if "participants" in lists:
             stored = set(instance.participations.values_list("actor_id", "role"))
-            if stored != {(actor.pk, role) for actor, role in lists["participants"]}:
+            if stored != {(item["actor"].pk, item["role"]) for item in lists["participants"]}:
                 return False
         return "sources" not in lists or citations_signature(stored_citations(instance)) == citations_signature(
             lists["sources"]

@@ -224,20 +224,20 @@ class MeasureResource(RecordResource):
 
     # --- saving ----------------------------------------------------------------------------
 
-    def save_record(self, instance, lists):
+    def save_record(self, record, values, lists):
         if "status" in lists:
-            instance.status = lists["status"]
-        measure_save(
-            measure=instance,
-            applies_to=lists["applies_to"] if "applies_to" in lists else list(instance.applies_to.all()),
-            rate_periods=lists["rate_periods"] if "rate_periods" in lists else self._stored_periods(instance),
-            product_lines=lists["product_lines"] if "product_lines" in lists else self._stored_lines(instance),
-            citations=lists["sources"] if "sources" in lists else stored_citations(instance),
-            cases=lists.get("cases"),  # None leaves them as they are
+            values = {**values, "status": lists["status"]}
+        return measure_save(
+            measure=record,
+            values=values,
+            applies_to=lists.get("applies_to"),
+            rate_periods=lists.get("rate_periods"),
+            product_lines=lists.get("product_lines"),
+            citations=lists.get("sources"),
+            cases=lists.get("cases"),
+            related_events=lists.get("related_events"),
             today=self.get_today(),
         )
-        if "related_events" in lists:
-            instance.related_events.set(lists["related_events"])
 
     @staticmethod
     def _stored_periods(measure) -> list[dict]:

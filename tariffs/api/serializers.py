@@ -7,7 +7,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.dates import ends_before_start
 from core.hs_codes import HS_CODE_PATTERN
 from disputes.api.fields import ActorIdentifierField, NormalizedDecimalField
 from disputes.api.serializers import (
@@ -20,7 +19,8 @@ from disputes.api.serializers import (
     page_link,
     raise_as_drf,
 )
-from disputes.models import Case, Dispute, Event, Source
+from disputes.models import Case, Dispute, Event
+from tariffs import services
 from tariffs.choices import HsCodeBasis, MeasureStatus
 from tariffs.models import Measure, MeasureLink, ProductLine, RatePeriod
 
@@ -39,13 +39,6 @@ class RatePeriodSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_scheduled(self, period) -> bool:
         return period.valid_from > timezone.localdate()
-
-    def validate(self, attrs):
-        if "valid_from" not in attrs:  # a PATCH replaces the periods as a whole: each must be complete
-            raise serializers.ValidationError({"valid_from": [self.fields["valid_from"].error_messages["required"]]})
-        if ends_before_start(attrs["valid_from"], attrs.get("valid_to")):
-            raise serializers.ValidationError({"valid_to": "“valid_to” cannot be before “valid_from”."})
-        return attrs
 
 
 class ProductLineSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
@@ -152,48 +145,22 @@ class MeasureWriteSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializ
         validators = []
 
     def save(self, **kwargs):
-        from tariffs.services import measure_save
-
-        data = dict(self.validated_data)
-        given = set(self.initial_data) if isinstance(self.initial_data, dict) else set()
-        current = self.instance
-        keep = self.partial and current is not None  # PATCH: what is not given stays as it is
-        applies_to = data.pop("applies_to") if "applies_to" in data else list(current.applies_to.all())
-        if keep and "rate_periods" not in given:
-            periods = list(
-                current.rate_periods.values("valid_from", "valid_to", "rate_percent", "kind", "state", "note")
-            )
-        else:
-            periods = data.pop("rate_periods", [])
-        data.pop("rate_periods", None)
-        if keep and not given & {"product_lines", "hs_codes"}:
-            lines = list(current.product_lines.values("hs_code", "description", "basis"))
-        else:
-            lines = data.pop("product_lines", [])
-            for code in data.pop("hs_codes", []):
-                if code not in {line["hs_code"] for line in lines}:
-                    lines.append({"hs_code": code, "basis": HsCodeBasis.OFFICIAL})
-        data.pop("product_lines", None)
-        data.pop("hs_codes", None)
-        cases = data.pop("cases", None)
-        if keep and "sources" not in given:
-            citations = list(current.citations.values("source", "field_name", "locator", "quote"))
-            sources = None
-        else:
-            sources = data.pop("sources")
-        data.pop("sources", None)
-        measure = self.instance or Measure()
-        for name, value in data.items():
-            setattr(measure, name, value)
+        """One call of ``measure_save``: what a PATCH does not give is kept; PUT and POST give everything."""
+        values = dict(self.validated_data)
+        lists = {name: values.pop(name, None) for name in ("applies_to", "rate_periods", "cases")}
+        product_lines, hs_codes, sources = (values.pop(name, None) for name in ("product_lines", "hs_codes", "sources"))
+        if product_lines is not None or hs_codes is not None:
+            product_lines = list(product_lines or [])
+            listed = {line["hs_code"] for line in product_lines}
+            product_lines += [
+                {"hs_code": code, "basis": HsCodeBasis.OFFICIAL} for code in hs_codes or [] if code not in listed
+            ]
         try:
             with transaction.atomic():  # new sources too: nothing half-written stays behind
-                if sources is not None:
-                    citations = citations_from(sources)
-                else:
-                    citations = [{**c, "source": Source.objects.get(pk=c["source"])} for c in citations]
-                self.instance = measure_save(
-                    measure=measure, applies_to=applies_to, rate_periods=periods, product_lines=lines,
-                    citations=citations, cases=cases, today=timezone.localdate(),
+                citations = citations_from(sources) if sources is not None else None
+                self.instance = services.measure_save(
+                    measure=self.instance, values=values, product_lines=product_lines, citations=citations,
+                    today=timezone.localdate(), **lists,
                 )  # fmt: skip
         except DjangoValidationError as error:
             raise_as_drf(error)

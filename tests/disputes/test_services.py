@@ -45,7 +45,7 @@ def test_an_event_without_a_source_is_refused_and_nothing_is_written():
     event = _event()
     before = Event.objects.count()
     with pytest.raises(ValidationError) as error:
-        event_save(event=event, participants=[(ActorFactory(), "host")], citations=[])
+        event_save(event=event, participants=[{"actor": ActorFactory(), "role": "host"}], citations=[])
     assert error.value.message_dict == {"sources": ["Give at least one source."]}
     assert Event.objects.count() == before  # the event row itself was rolled back
 
@@ -60,7 +60,11 @@ def test_an_event_names_each_participant_once_with_the_last_role_given():
     minister, premier = ActorFactory(), ActorFactory()
     event = event_save(
         event=_event(),
-        participants=[(minister, "participant"), (premier, "host"), (minister, "announcer")],
+        participants=[
+            {"actor": minister, "role": "participant"},
+            {"actor": premier, "role": "host"},
+            {"actor": minister, "role": "announcer"},
+        ],
         citations=[{"source": SourceFactory()}],
     )
     roles = dict(event.participations.values_list("actor_id", "role"))

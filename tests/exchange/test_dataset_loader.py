@@ -86,7 +86,8 @@ def test_a_changed_value_updates_only_that_record(tmp_path):
     data = mini()
     data["measures"][0]["rate_periods"][1]["rate"] = "30"
     report = load_dataset(write(tmp_path, data))
-    assert report.created["RatePeriod"] == 2 and report.deleted["RatePeriod"] == 2
+    # Only the changed period is written: the other is neither deleted nor re-created.
+    assert report.updated["RatePeriod"] == 1 and report.created["RatePeriod"] == report.deleted["RatePeriod"] == 0
     assert report.updated["Event"] == 0 and report.updated["Measure"] == 0
     assert Measure.objects.get(reference="T1").rate_on(dt.date(2025, 1, 1)) == 30
 
@@ -98,7 +99,7 @@ def test_a_changed_value_updates_only_that_record(tmp_path):
         (lambda d: d["measures"][0]["rate_periods"].append({"from": "2024-06-01", "rate": "5"}), "overlap"),
         (lambda d: d["measures"][1].update(sources=[]), "at least one source"),
         (lambda d: d["measures"][0]["products"].append({"hs": "04.06"}), "2 to 10 digits"),
-        (lambda d: d["measures"][0]["rate_periods"][0].update(rate="-5"), "negative"),
+        (lambda d: d["measures"][0]["rate_periods"][0].update(rate="-5"), "greater than or equal to 0"),
         (lambda d: d["events"][1].update(case="NOPE"), "unknown case"),
     ],
 )

@@ -250,9 +250,9 @@ def test_a_changed_row_updates_its_record_and_keeps_the_others(tmp_path):
     ("column", "value", "message"),
     [
         ("rate_periods", "2026-01-20..2026-06-30 75%; 2026-06-01.. 100%", "overlap"),
-        ("rate_periods", "2026-01-20..2026-01-10 75%", "ends before it starts"),
+        ("rate_periods", "2026-01-20..2026-01-10 75%", "cannot be before"),
         ("rate_periods", "2026-01-20.. 75% soon", "“soon” is neither a rate"),
-        ("product_lines", "15.14", "item 1: An HS code is 2 to 10 digits"),
+        ("product_lines", "15.14", "item 1: hs code: An HS code is 2 to 10 digits"),
         ("imposed_by", "nobody", "No actor has the slug or ISO code “nobody”"),
         ("dispute", "no-such-dispute", "No dispute has the slug “no-such-dispute”"),
         ("type", "tarif", "Unknown code “tarif”"),

@@ -71,7 +71,8 @@ def participants_shown(html):
 
 
 def revision_count(record):
-    from disputes.history import EVENT_REVISIONS, revisions
+    from core.revisions import revisions
+    from disputes.history import EVENT_REVISIONS
 
     return len(revisions(record, MEASURE_REVISIONS if isinstance(record, Measure) else EVENT_REVISIONS))
 
@@ -94,7 +95,7 @@ def test_a_measure_as_of_a_revision_shows_its_old_title_and_rate(admin_client, c
     assert re.search(rf'<li aria-current="page"><a href="\?as_of_revision={before}"', old)
 
     # The same rates simple_history gives as of that revision's time.
-    from disputes.history import revisions
+    from core.revisions import revisions
 
     when = revisions(oil, MEASURE_REVISIONS)[before - 1].when
     as_of = RatePeriod.history.as_of(when).filter(measure_id=oil.pk).order_by("valid_from")
