@@ -222,6 +222,11 @@ class RecordResource(ModelResource):
     def get_result_class(cls):
         return ImportResult
 
+    def import_data(self, *args, **kwargs):
+        """One import run is one change set: each record it changes gets one revision."""
+        with change_set():
+            return super().import_data(*args, **kwargs)
+
     @classmethod
     def widget_from_django_field(cls, f, default=widgets.Widget):
         if getattr(f, "choices", None):
