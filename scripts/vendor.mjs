@@ -44,6 +44,17 @@ const PLAN = [
     ],
   },
   {
+    // The retaliation chain on the dispute page (static/js/retaliation-graph.js). The standalone
+    // build bundles its peers (vis-data, vis-util, hammerjs, …) and its stylesheet is inlined.
+    name: "vis-network",
+    files: [
+      ["standalone/umd/vis-network.min.js", "vis-network.min.js"],
+      ["standalone/umd/vis-network.min.js.map", "vis-network.min.js.map"],
+    ],
+    licences: ["LICENSE-APACHE-2.0", "LICENSE-MIT"],
+    bundled: ["@egjs/hammerjs", "component-emitter", "keycharm", "uuid", "vis-data", "vis-util"],
+  },
+  {
     name: "chart.js",
     files: [
       ["dist/chart.umd.min.js", "chart.umd.min.js"],
