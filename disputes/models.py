@@ -4,6 +4,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
@@ -98,6 +99,8 @@ class Actor(TimestampedModel):
         if self.kind == ActorKind.STATE:
             if not self.code:
                 errors["code"] = _("A state needs its ISO 3166-1 alpha-2 code.")
+            elif self.code not in dict(countries):
+                errors["code"] = _("%(code)s is not an ISO 3166-1 country code.") % {"code": self.code}
             elif self.country and self.country != self.code:
                 errors["country"] = _("A state's country is the state itself (%(code)s).") % {"code": self.code}
             else:

@@ -76,3 +76,20 @@ def test_an_event_with_an_invalid_field_is_refused_naming_that_field():
     with pytest.raises(ValidationError) as error:
         event_save(event=event, participants=[], citations=[{"source": SourceFactory()}])
     assert "date_precision" in error.value.message_dict
+
+
+def test_a_state_with_a_code_that_is_no_country_is_refused_naming_the_code():
+    from disputes.models import Actor
+    from disputes.services import actor_save
+
+    with pytest.raises(ValidationError) as error:
+        actor_save(values={"slug": "atlantis", "name": "Atlantis", "kind": "state", "code": "AA"})
+    assert set(error.value.message_dict) == {"code"}
+    assert not Actor.objects.filter(slug="atlantis").exists()
+
+
+def test_a_state_belongs_to_itself_without_being_told():
+    from disputes.services import actor_save
+
+    actor = actor_save(values={"slug": "iceland", "name": "Iceland", "kind": "state", "code": "IS"})
+    assert actor.country == "IS"
