@@ -2,15 +2,7 @@
 
 from django.db import models
 
-from core.revisions import (  # noqa: F401  TEMPORARY
-    Children,
-    HistorySpec,
-    Revision,
-    histories,
-    recently_changed,
-    revision_at,
-    revisions,
-)
+from core.revisions import Children, HistorySpec
 
 from .models import EventCitation, EventParticipant
 

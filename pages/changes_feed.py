@@ -22,7 +22,8 @@ from django.utils.translation import gettext as _
 
 from core.api.viewsets import last_change
 from core.permalinks import record_url
-from disputes.history import EVENT_REVISIONS, HistorySpec, Revision, histories, recently_changed
+from core.revisions import HistorySpec, Revision, histories, recently_changed
+from disputes.history import EVENT_REVISIONS
 from disputes.models import Event
 from tariffs.history import MEASURE_REVISIONS
 from tariffs.models import Measure

@@ -15,7 +15,7 @@ from django.db.models import Max
 from django.shortcuts import render
 from django.utils import timezone
 
-from disputes.history import HistorySpec, Revision, histories
+from core.revisions import HistorySpec, Revision, histories
 
 from .analyst_forms import SinceForm
 from .changes_feed import RECORDS

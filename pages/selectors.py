@@ -6,9 +6,10 @@ import datetime as dt
 
 from django.db.models import Prefetch, Q
 
+from core import revisions as history
+from core.revisions import Revision
 from core.search import searchable
-from disputes import history
-from disputes.history import EVENT_REVISIONS, Revision
+from disputes.history import EVENT_REVISIONS
 from disputes.models import Actor, Case, Dispute, Event, Source
 from disputes.selectors import (
     actor_identified_by,

@@ -11,7 +11,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from disputes.history import revision_at
+from core.revisions import revision_at
 from disputes.models import Actor, Dispute, Source
 from disputes.selectors import dispute_sides
 from tariffs.exposure import METHOD as TRADE_COVERED_METHOD

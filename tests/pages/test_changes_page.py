@@ -10,7 +10,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from disputes import history
+from core import revisions as history
 from disputes.models import Event
 from tariffs.history import MEASURE_REVISIONS
 from tariffs.models import Measure
