@@ -1,11 +1,14 @@
 """Admin for the people who enter disputes, events and sources. Every change is kept (simple-history)."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count
+from django.db.models import Count, Q, Value, When
 from django.http import Http404, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -133,6 +136,30 @@ class ServiceAdmin(HistoryAdmin):
         return Refused
 
 
+class RankedSearch:
+    """Search results (autocomplete included) with exact matches first, then prefix matches, then the rest.
+
+    Typing "Li Qiang" proposes Li Qiang before Li Keqiang. ``rank_fields`` are compared case-insensitively
+    with the whole term; within a rank the queryset's own order stays.
+    """
+
+    rank_fields: tuple[str, ...] = ()
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if not term or not self.rank_fields:
+            return queryset, may_have_duplicates
+        exact, prefix = Q(), Q()
+        for name in self.rank_fields:
+            exact |= Q(**{f"{name}__iexact": term})
+            prefix |= Q(**{f"{name}__istartswith": term})
+        rank = models.Case(When(exact, then=Value(0)), When(prefix, then=Value(1)), default=Value(2))
+        order = list(queryset.query.order_by or self.model._meta.ordering) or ["pk"]
+        queryset = queryset.annotate(_search_rank=rank).order_by("_search_rank", *order)
+        return queryset, may_have_duplicates
+
+
 class CitationInline(admin.TabularInline):
     """Sources for a record; at least one is required."""
 
@@ -152,10 +179,11 @@ class CitationInline(admin.TabularInline):
 
 
 @admin.register(Actor)
-class ActorAdmin(ServiceAdmin):
+class ActorAdmin(RankedSearch, ServiceAdmin):
     list_display = ["name", "short_name", "kind", "code", "country", "office", "parent"]
     list_filter = ["kind", "country"]
     search_fields = ["name", "short_name", "slug", "code", "office"]
+    rank_fields = ("name", "short_name", "slug", "code")
     list_select_related = ["parent"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent"]
@@ -166,11 +194,12 @@ class ActorAdmin(ServiceAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(ServiceAdmin):
+class SourceAdmin(RankedSearch, ServiceAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["title", "publisher", "published_on", "kind", "language", "url"]
     list_filter = ["kind", "language"]
     search_fields = ["title", "publisher", "url"]
+    rank_fields = ("title", "publisher", "url")
     date_hierarchy = "published_on"
     ordering = ["-published_on", "title"]
 
@@ -214,11 +243,12 @@ class CaseCitationInline(CitationInline):
 
 
 @admin.register(Case)
-class CaseAdmin(ServiceAdmin):
+class CaseAdmin(RankedSearch, ServiceAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["reference", "title", "forum", "stage", "complainant", "respondent", "initiated_on", "dispute"]
     list_filter = ["forum", "stage", "dispute"]
     search_fields = ["reference", "title", "summary"]
+    rank_fields = ("reference", "title")
     list_select_related = ["complainant", "respondent", "dispute"]
     autocomplete_fields = ["complainant", "respondent"]
     date_hierarchy = "initiated_on"
@@ -243,12 +273,21 @@ class EventCitationInline(CitationInline):
     model = EventCitation
 
 
+class EventAdminForm(forms.ModelForm):
+    save_anyway = forms.BooleanField(
+        label=_("Save anyway"),
+        required=False,
+        help_text=_("Tick if this event is not the same as the one(s) listed above."),
+    )
+
+
 @admin.register(Event)
-class EventAdmin(ServiceAdmin):
+class EventAdmin(RankedSearch, ServiceAdmin):
     list_display = ["date", "date_precision", "title", "kind", "level", "case", "confidence", "reference", "dispute"]
     list_display_links = ["date", "title"]
     list_filter = ["dispute", "kind", "level", "confidence", "date_precision", "case__forum"]
     search_fields = ["title", "summary", "reference", "location", "outcome"]
+    rank_fields = ("title", "reference")
     list_select_related = ["case", "dispute"]
     date_hierarchy = "date"
     autocomplete_fields = ["case"]
@@ -262,5 +301,50 @@ class EventAdmin(ServiceAdmin):
         (_("Case step"), {"fields": ["case", "case_stage"], "classes": ["collapse"]}),
     ]
 
+    form = EventAdminForm
+
     def save(self, record, values, **lists):
         return services.event_save(event=record, values=values, **lists)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        # The confirmation shows only once an event like this one was found (or was just confirmed).
+        if getattr(request, "possible_duplicates", None) or request.POST.get("save_anyway"):
+            fieldsets = [(_("Possible duplicate"), {"fields": ["save_anyway"]}), *fieldsets]
+        return fieldsets
+
+    def save_related(self, request, form, formsets, change):
+        if not form.cleaned_data.get("save_anyway"):
+            others = self._events_like(form, formsets, change)
+            if others:
+                request.possible_duplicates = others
+                raise ServiceRefused({"": [self._duplicate_message(others)]})
+        super().save_related(request, form, formsets, change)
+
+    @staticmethod
+    def _events_like(form, formsets, change) -> list[Event]:
+        """Other events with this one's date, kind and set of participants (when any of these is new)."""
+        participants = next(fs for fs in formsets if fs.model is EventParticipant)
+        if change and not participants.has_changed() and not {"date", "kind"} & set(form.changed_data):
+            return []
+        actors = {row["actor"].pk for row in ServiceAdmin._rows(participants) if row.get("actor")}
+        same_day = (
+            Event.objects.filter(date=form.cleaned_data["date"], kind=form.cleaned_data["kind"])
+            .exclude(pk=form.instance.pk)
+            .prefetch_related("participations")
+            .order_by("id")
+        )
+        return [event for event in same_day if {p.actor_id for p in event.participations.all()} == actors]
+
+    def _duplicate_message(self, others):
+        links = format_html_join(
+            ", ",
+            '<a href="{}">{}</a>',
+            ((reverse(f"{self.admin_site.name}:disputes_event_change", args=[e.pk]), e.title) for e in others),
+        )
+        return format_html(
+            "{} {}. {}",
+            _("An event with the same date, kind and participants already exists:"),
+            links,
+            _("Tick “Save anyway” below if this one is different."),
+        )
