@@ -55,6 +55,9 @@ class ServiceAdmin(HistoryAdmin):
 
     children: dict[type[models.Model], str] = {}
 
+    class Media:
+        css = {"all": ["admin-overrides/forms.css"]}  # the forms and their inlines fit a 1366-px window
+
     def save(self, record, values: dict, **lists):
         """Call the service: ``record`` is the edited record (unsaved when new)."""
         raise NotImplementedError
