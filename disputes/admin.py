@@ -301,6 +301,7 @@ class EventAdmin(RankedSearch, ServiceAdmin):
         (None, {"fields": ["dispute", "reference", "title", "kind", "level", "confidence"]}),
         (_("When and where"), {"fields": ["date", "date_precision", "end_date", "location"]}),
         (_("What happened"), {"fields": ["summary", "outcome"]}),
+        (_("In French"), {"fields": ["title_fr", "summary_fr", "outcome_fr"]}),
         (_("Case step"), {"fields": ["case", "case_stage"], "classes": ["collapse"]}),
     ]
 

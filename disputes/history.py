@@ -40,6 +40,9 @@ EVENT_REVISIONS = HistorySpec(
             "case",
             "case_stage",
             "confidence",
+            "title_fr",
+            "summary_fr",
+            "outcome_fr",
         )
     },  # fmt: skip
     children=(

@@ -27,6 +27,8 @@ from .choices import (
 )
 from .querysets import ActorQuerySet, EventQuerySet
 
+FR_HELP = _("Shown on French pages and in French API answers; empty: the English text is shown.")
+
 iso_alpha2 = RegexValidator(r"^[A-Z]{2}$", _("Use the two capital letters of ISO 3166-1 (e.g. CA, CN)."))
 
 
@@ -45,7 +47,9 @@ class Actor(TimestampedModel):
 
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    name_fr = models.CharField(_("name (French)"), max_length=200, blank=True, help_text=FR_HELP)
     short_name = models.CharField(_("short name"), max_length=80, blank=True)
+    short_name_fr = models.CharField(_("short name (French)"), max_length=80, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=ActorKind.choices)
     code = models.CharField(
         _("ISO code"),
@@ -56,6 +60,7 @@ class Actor(TimestampedModel):
     )
     country = CountryField(_("country"), blank=True, help_text=_("The state this actor belongs to."))
     office = models.CharField(_("office"), max_length=200, blank=True, help_text=_("For officials."))
+    office_fr = models.CharField(_("office (French)"), max_length=200, blank=True)
     parent = models.ForeignKey(
         "self",
         verbose_name=_("parent"),
@@ -158,6 +163,8 @@ class Dispute(TimestampedModel):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     title = models.CharField(_("title"), max_length=200)
     summary = models.TextField(_("summary"), blank=True)
+    title_fr = models.CharField(_("title (French)"), max_length=200, blank=True, help_text=FR_HELP)
+    summary_fr = models.TextField(_("summary (French)"), blank=True)
     status = models.CharField(_("status"), max_length=16, choices=DisputeStatus.choices, default=DisputeStatus.ACTIVE)
     started_on = models.DateField(_("started on"), validators=[validate_date_in_range])
     ended_on = models.DateField(_("ended on"), null=True, blank=True, validators=[validate_date_in_range])
@@ -225,6 +232,8 @@ class Case(TimestampedModel):
     reference = models.CharField(_("reference"), max_length=40, help_text=_("e.g. DS627"))
     title = models.CharField(_("title"), max_length=300)
     summary = models.TextField(_("summary"), blank=True)
+    title_fr = models.CharField(_("title (French)"), max_length=300, blank=True, help_text=FR_HELP)
+    summary_fr = models.TextField(_("summary (French)"), blank=True)
     complainant = models.ForeignKey(
         Actor,
         on_delete=models.PROTECT,
@@ -283,8 +292,11 @@ class Event(TimestampedModel):
     level = models.CharField(_("level"), max_length=12, choices=EventLevel.choices, blank=True)
     title = models.CharField(_("title"), max_length=300)
     summary = models.TextField(_("summary"), blank=True)
+    title_fr = models.CharField(_("title (French)"), max_length=300, blank=True, help_text=FR_HELP)
+    summary_fr = models.TextField(_("summary (French)"), blank=True)
     location = models.CharField(_("location"), max_length=200, blank=True)
     outcome = models.TextField(_("outcome"), blank=True)
+    outcome_fr = models.TextField(_("outcome (French)"), blank=True)
     case = models.ForeignKey(
         Case, on_delete=models.PROTECT, related_name="events", null=True, blank=True, verbose_name=_("case")
     )

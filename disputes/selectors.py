@@ -67,6 +67,7 @@ class Side:
     name: str
     countries: frozenset[str]
     actor_slugs: frozenset[str]
+    name_fr: str = ""  #: the French name, when it differs (``core.i18n``)
 
 
 def dispute_sides(dispute: Dispute) -> list[Side]:
@@ -83,6 +84,7 @@ def dispute_sides(dispute: Dispute) -> list[Side]:
                 name=members[0].actor.short_name or members[0].actor.name,
                 countries=frozenset(str(p.actor.country) for p in members if p.actor.country),
                 actor_slugs=frozenset(p.actor.slug for p in members),
+                name_fr=members[0].actor.short_name_fr or members[0].actor.name_fr,
             )
         )
     return sides

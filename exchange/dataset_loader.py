@@ -63,7 +63,7 @@ def dataset_path(name: str) -> Path:
         return path
     candidate = Path(settings.DATASETS_DIR) / f"{name}.yaml"
     if not candidate.exists():
-        available = sorted(p.stem for p in Path(settings.DATASETS_DIR).glob("*.yaml"))
+        available = sorted(p.stem for p in Path(settings.DATASETS_DIR).glob("*.yaml") if "." not in p.stem)
         raise DatasetError(f"No dataset named {name!r}. Available: {', '.join(available) or 'none'}.")
     return candidate
 
@@ -75,7 +75,12 @@ def load_dataset(name: str, *, today: dt.date | None = None) -> LoadReport:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise DatasetError(f"{path.name} is not valid YAML: {exc}") from exc
-    loader = _Loader(data, today=today or timezone.localdate())
+    french_path = path.with_name(f"{path.stem}.fr.yaml")
+    try:
+        french = yaml.safe_load(french_path.read_text(encoding="utf-8")) if french_path.exists() else {}
+    except yaml.YAMLError as exc:
+        raise DatasetError(f"{french_path.name} is not valid YAML: {exc}") from exc
+    loader = _Loader(data, today=today or timezone.localdate(), french=french or {})
     try:
         with transaction.atomic(), change_set(reason=f"load_dataset {path.stem}") as written:
             loader.run()
@@ -85,10 +90,11 @@ def load_dataset(name: str, *, today: dt.date | None = None) -> LoadReport:
 
 
 class _Loader:
-    def __init__(self, data: dict, *, today: dt.date):
+    def __init__(self, data: dict, *, today: dt.date, french: dict | None = None):
         if not isinstance(data, dict) or "dispute" not in data:
             raise DatasetError("The file must be a mapping with a `dispute` key.")
         self.data = data
+        self.french = french or {}
         self.today = today
         self.last_where = ""
         self.actors: dict[str, Actor] = {}
@@ -106,6 +112,12 @@ class _Loader:
             return service(**arguments)
         except ValidationError as exc:
             raise DatasetError(f"{where}: {exc.message_dict if hasattr(exc, 'message_dict') else exc}") from exc
+
+    def fr(self, section: str, key, *names: str) -> dict:
+        """The French text of entry ``key`` of ``section`` from the companion ``<name>.fr.yaml`` (``x_fr`` values)."""
+        found = self.french.get(section) or {}
+        found = (found if section == "dispute" else found.get(key)) or {}
+        return {f"{name}_fr": found.get(name) or "" for name in names}
 
     @staticmethod
     def stored(model, **lookup):
@@ -179,6 +191,7 @@ class _Loader:
                 "country": code or row.get("country") or "",
                 "office": row.get("office") or "",
                 "parent": self.actor(row.get("parent"), where),
+                **self.fr("actors", row["slug"], "name", "short_name", "office"),
             }
             actor = self.stored(Actor, slug=row["slug"])
             self.actors[row["slug"]] = self.write(
@@ -227,6 +240,7 @@ class _Loader:
         values["started_on"] = _date(row.get("started_on"), where, required=True)
         values["ended_on"] = _date(row.get("ended_on"), where)
         values["summary"] = row.get("summary") or ""
+        values.update(self.fr("dispute", None, "title", "summary"))
         parties = [
             {"actor": self.actor(p["actor"], where), "side": p["side"], "role": p.get("role") or "principal"}
             for p in row.get("parties", [])
@@ -252,6 +266,7 @@ class _Loader:
                 "stage": row["stage"],
                 "initiated_on": _date(row.get("initiated_on"), where, required=True),
                 "url": row.get("url") or "",
+                **self.fr("cases", row["reference"], "title", "summary"),
             }
             self.cases[row["reference"]] = self.write(
                 where,
@@ -280,6 +295,7 @@ class _Loader:
                 "case": self.case(row.get("case"), where),
                 "case_stage": row.get("case_stage") or "",
                 "confidence": row.get("confidence") or "high",
+                **self.fr("events", reference, "title", "summary", "outcome"),
             }
             participants = [
                 {"actor": self.actor(p["actor"], where), "role": p.get("role") or "participant"}
@@ -314,13 +330,16 @@ class _Loader:
                 "announced_on_precision": row.get("announced_precision") or "day",
                 "announcement": self.event(row["announcement"], where) if row.get("announcement") else None,
                 "confidence": row.get("confidence") or "high",
+                **self.fr("measures", reference, "title", "product_description", "summary"),
             }
             if row.get("status"):
                 values["status"] = row["status"]
+            french_products = ((self.french.get("measures") or {}).get(reference) or {}).get("products") or {}
             products = [
                 {
                     "hs_code": str(p["hs"]),
                     "description": p.get("description") or "",
+                    "description_fr": french_products.get(str(p["hs"])) or "",
                     "basis": p.get("basis") or "official",
                 }
                 for p in row.get("products") or []
@@ -388,6 +407,7 @@ class _Loader:
                 "quantity_unit": row.get("quantity_unit") or "",
                 "source": self.source(row["source"], where),
                 "confidence": row.get("confidence") or "medium",
+                **self.fr("exposure", row["reference"], "description"),
             }
             lookup = {"dispute": self.dispute, "reference": row["reference"]}
             covered = [self.measure(ref, where) for ref in row.get("measures") or []]

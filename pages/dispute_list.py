@@ -43,6 +43,7 @@ def _sides(parties: list[DisputeParty]) -> list[tuple[Side, list[DisputeParty]]]
                 name=members[0].actor.short_name or members[0].actor.name,
                 countries=frozenset(str(p.actor.country) for p in members if p.actor.country),
                 actor_slugs=frozenset(p.actor.slug for p in members),
+                name_fr=members[0].actor.short_name_fr or members[0].actor.name_fr,
             ),
             members,
         )

@@ -81,7 +81,7 @@ class RatePeriodInline(admin.TabularInline):
 class ProductLineInline(admin.TabularInline):
     model = ProductLine
     extra = 0
-    fields = ["hs_code", "description", "basis"]
+    fields = ["hs_code", "description", "description_fr", "basis"]
 
 
 class MeasureCitationInline(CitationInline):
@@ -149,6 +149,7 @@ class MeasureAdmin(ServiceAdmin):
             },
         ),
         (_("Context"), {"fields": ["summary", "related_events", "cases", "created_at", "updated_at"]}),
+        (_("In French"), {"fields": ["title_fr", "product_description_fr", "summary_fr"]}),
     ]
 
     def get_queryset(self, request):

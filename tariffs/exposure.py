@@ -110,6 +110,7 @@ def covered_figure_data(covered: CoveredFigure) -> dict:
         "id": figure.pk,
         "reference": figure.reference,
         "description": figure.description,
+        "description_fr": figure.description_fr,
         "product": figure.product,
         "flow": figure.flow,
         "year": figure.year,

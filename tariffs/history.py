@@ -43,6 +43,9 @@ MEASURE_REVISIONS = HistorySpec(
         "status": "status",
         "announcement": "announcement",
         "confidence": "confidence",
+        "title_fr": "title_fr",
+        "product_description_fr": "product_description_fr",
+        "summary_fr": "summary_fr",
     },
     children=(
         Children(
@@ -53,7 +56,7 @@ MEASURE_REVISIONS = HistorySpec(
         ),
         Children(
             "product_lines", ProductLine, "measure", {"hs_code": "hs_code", "description": "description",
-                                                       "basis": "basis"}, _product_text,
+                                                       "description_fr": "description_fr", "basis": "basis"}, _product_text,
         ),
         sources_of(MeasureCitation, "measure"),
         Children(

@@ -15,7 +15,7 @@ from core.formatting import plain_decimal
 from core.hs_codes import HS_CODE_PATTERN, HS_CODES_OR_EMPTY_PATTERN, HS_CODES_PATTERN
 from core.permalinks import record_url
 from disputes.choices import Confidence, DatePrecision
-from disputes.models import Actor, Case, Citation, Dispute, Event, Source, TimestampedModel
+from disputes.models import FR_HELP, Actor, Case, Citation, Dispute, Event, Source, TimestampedModel
 
 from . import rate_periods
 from .choices import (
@@ -54,6 +54,9 @@ class Measure(TimestampedModel):
     title = models.CharField(_("title"), max_length=300)
     product_description = models.TextField(_("product description"), blank=True)
     summary = models.TextField(_("summary"), blank=True)
+    title_fr = models.CharField(_("title (French)"), max_length=300, blank=True, help_text=FR_HELP)
+    product_description_fr = models.TextField(_("product description (French)"), blank=True)
+    summary_fr = models.TextField(_("summary (French)"), blank=True)
     legal_instrument_name = models.CharField(_("legal instrument"), max_length=300, blank=True)
     legal_instrument_number = models.CharField(_("instrument number"), max_length=80, blank=True)
     legal_instrument_url = models.URLField(_("instrument URL"), max_length=500, blank=True)
@@ -139,6 +142,7 @@ class ProductLine(models.Model):
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="product_lines")
     hs_code = models.CharField(_("HS code"), max_length=10, validators=[hs_code_validator])
     description = models.CharField(_("description"), max_length=300, blank=True)
+    description_fr = models.CharField(_("description (French)"), max_length=300, blank=True)
     basis = models.CharField(_("basis"), max_length=8, choices=HsCodeBasis.choices, default=HsCodeBasis.OFFICIAL)
 
     history = HistoricalRecords(bases=[ChangeSetRecord])
@@ -285,6 +289,7 @@ class ExposureFigure(TimestampedModel):
     product = models.CharField(_("product"), max_length=200, blank=True)
     flow = models.CharField(_("what it measures"), max_length=12, choices=TradeFlow.choices)
     description = models.CharField(_("description"), max_length=400)
+    description_fr = models.CharField(_("description (French)"), max_length=400, blank=True)
     year = models.PositiveSmallIntegerField(_("year"), help_text=_("The year, or the first year of a period."))
     year_to = models.PositiveSmallIntegerField(
         _("last year"), null=True, blank=True, help_text=_("For a multi-year average: the last year of the period.")

@@ -74,6 +74,8 @@ def through_a_dataset_load(measure, tmp_path, django_user_model, client):
     row["rate_periods"][0]["rate"] = "90"
     path = tmp_path / "canada-china.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    french = Path(settings.DATASETS_DIR) / "canada-china.fr.yaml"  # the French text comes with it
+    (tmp_path / french.name).write_text(french.read_text(encoding="utf-8"), encoding="utf-8")
     load_dataset(str(path))
 
 

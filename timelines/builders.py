@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import orjson
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from core.dates import shifted
 from core.formatting import plain_decimal
@@ -51,7 +52,7 @@ def build_entries(dispute, scope: Scope, *, today: dt.date) -> dict[str, dict]:
     """
     sides = dispute_sides(dispute)
     entries = {}
-    # Stored text is English whatever the language of the request that triggered the refresh.
+    # Stored text is English (and French beside it) whatever the language of the request that triggered the refresh.
     with translation.override("en"):
         built = [
             *_event_entries(dispute, scope, sides),
@@ -78,6 +79,23 @@ def _short(text: str) -> str:
 
 def _title(text: str) -> str:
     return text if len(text) <= 300 else text[:299] + "…"
+
+
+def _in_both(build) -> tuple[str, str]:
+    """``build()`` (which calls gettext) in English and in French."""
+    texts = []
+    for language in ("en", "fr"):
+        with translation.override(language):
+            texts.append(str(build()))
+    return texts[0], texts[1]
+
+
+def _titles(template, record: dict, **values) -> dict:
+    """The entry's ``title`` and ``title_fr`` from a gettext ``template`` and the record's English/French title."""
+    english, french = record["title"], record.get("title_fr") or record["title"]
+    en, _fr = _in_both(lambda: template() % {**values, "title": english})
+    _en, fr = _in_both(lambda: template() % {**values, "title": french})
+    return {"title": _title(en), "title_fr": _title(fr)}
 
 
 def _sources(rows) -> dict[int, list[dict]]:
@@ -107,7 +125,17 @@ CITATION_FIELDS = (
 
 def _event_entries(dispute, scope: Scope, sides: list[Side]):
     events = scope.filter(Event.objects.filter(dispute=dispute), "event").values(
-        "id", "date", "date_precision", "end_date", "kind", "title", "summary", "confidence", "case_id"
+        "id",
+        "date",
+        "date_precision",
+        "end_date",
+        "kind",
+        "title",
+        "title_fr",
+        "summary",
+        "summary_fr",
+        "confidence",
+        "case_id",
     )
     participants: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for row in (
@@ -135,6 +163,9 @@ def _event_entries(dispute, scope: Scope, sides: list[Side]):
             "title": _title(event["title"]),
             "subject": _title(event["title"]),
             "text": _short(event["summary"]),
+            "title_fr": _title(event["title_fr"]),
+            "subject_fr": _title(event["title_fr"]),
+            "text_fr": _short(event["summary_fr"]),
             "rate_percent": None,
             "confidence": event["confidence"],
             "actors": [slug for slug, _ in people],
@@ -159,7 +190,7 @@ def _rate(value) -> str:
 
 def _measure_entries(dispute, scope: Scope, sides: list[Side]):
     measures = scope.filter(Measure.objects.filter(dispute=dispute), "measure").values(
-        "id", "title", "announced_on", "announced_on_precision", "confidence", "imposed_by__slug",
+        "id", "title", "title_fr", "announced_on", "announced_on_precision", "confidence", "imposed_by__slug",
         "imposed_by__country", "announcement_id",
     )  # fmt: skip
     targets: dict[int, list[str]] = defaultdict(list)
@@ -192,61 +223,101 @@ def _measure_entries(dispute, scope: Scope, sides: list[Side]):
             "actors": [measure["imposed_by__slug"], *targets.get(measure["id"], [])],
             "sources": citations.get(measure["id"], []),
         }
-        title = measure["title"]
+        subjects = {"subject": _title(measure["title"]), "subject_fr": _title(measure["title_fr"])}
         yield {
             **common,
+            **subjects,
+            **_titles(lambda: _("Announced: %(title)s"), measure),
             "key": f"measure:{measure['id']}:announced",
             "date": measure["announced_on"],
             "date_precision": measure["announced_on_precision"],
             "kind": Milestone.MEASURE_ANNOUNCED,
-            "title": _title(f"Announced: {title}"),
-            "subject": _title(title),
             "text": "",
+            "text_fr": "",
             "rate_percent": None,
         }
         for milestone in _period_milestones(periods.get(measure["id"], [])):
-            day, kind, text, rate = milestone
+            day, kind, (text, text_fr), rate = milestone
             yield {
                 **common,
+                **subjects,
+                **_titles(
+                    lambda kind=kind: f"{Milestone(kind).label}: %(title)s",
+                    measure,
+                ),
                 "key": f"measure:{measure['id']}:{kind}:{day.isoformat()}",
                 "date": day,
                 "date_precision": "day",
                 "kind": kind,
-                "title": _title(f"{Milestone(kind).label}: {title}"),
-                "subject": _title(title),
                 "text": text,
+                "text_fr": text_fr,
                 "rate_percent": rate,
             }
 
 
 def _period_milestones(periods: list[dict]):
-    """(date, milestone, text, rate) for each change of state or rate along the periods."""
+    """(date, milestone, (English text, French text), rate) for each change of state or rate along the periods."""
     previous = None
     for period in periods:
         start, rate, state = period["valid_from"], period["rate_percent"], period["state"]
-        window = f"from {start.isoformat()}" + (f" to {period['valid_to'].isoformat()}" if period["valid_to"] else "")
-        note = f" {period['note']}" if period["note"] else ""
+        note = f" {period['note']}" if period["note"] else ""  # notes are English only
+
+        def window(period=period, start=start):
+            if period["valid_to"]:
+                return _("from %(start)s to %(end)s") % {
+                    "start": start.isoformat(),
+                    "end": period["valid_to"].isoformat(),
+                }
+            return _("from %(start)s") % {"start": start.isoformat()}
+
+        def say(build, note=note):
+            en, fr = _in_both(build)
+            return (en + note).strip(), fr
+
         contiguous = (
             previous is not None and previous["valid_to"] is not None and (shifted(previous["valid_to"], 1) == start)
         )
         if previous is not None and not contiguous and previous["valid_to"] is not None:
             yield from _ended(previous)
         if state == RateState.SUSPENDED:
-            yield start, Milestone.MEASURE_SUSPENDED, f"Suspended {window}.{note}", rate
-        elif previous is None or not contiguous:
-            yield start, Milestone.MEASURE_IN_FORCE, f"{_rate(rate) or 'In force'} {window}.{note}".strip(), rate
-        elif previous["state"] == RateState.SUSPENDED:
             yield (
                 start,
-                Milestone.MEASURE_RESUMED,
-                f"Resumed at {_rate(rate) or 'the same terms'} {window}.{note}",
+                Milestone.MEASURE_SUSPENDED,
+                say(lambda: _("Suspended %(window)s.") % {"window": window()}),
                 rate,
             )
+        elif previous is None or not contiguous:
+            text = (
+                (lambda rate=rate: _("%(rate)s %(window)s.") % {"rate": _rate(rate), "window": window()})
+                if rate is not None
+                else (lambda: _("In force %(window)s.") % {"window": window()})
+            )
+            yield start, Milestone.MEASURE_IN_FORCE, say(text), rate
+        elif previous["state"] == RateState.SUSPENDED:
+            text = (
+                (lambda rate=rate: _("Resumed at %(rate)s %(window)s.") % {"rate": _rate(rate), "window": window()})
+                if rate is not None
+                else (lambda: _("Resumed at the same terms %(window)s.") % {"window": window()})
+            )
+            yield start, Milestone.MEASURE_RESUMED, say(text), rate
         elif previous["rate_percent"] != rate:
-            change = f"{_rate(previous['rate_percent']) or 'no rate'} → {_rate(rate) or 'no rate'}"
-            yield start, Milestone.RATE_CHANGE, f"{change} {window}.{note}", rate
+            old = previous["rate_percent"]
+
+            def change(old=old, rate=rate):
+                return _("%(old)s → %(new)s %(window)s.") % {
+                    "old": _rate(old) or _("no rate"),
+                    "new": _rate(rate) or _("no rate"),
+                    "window": window(),
+                }
+
+            yield start, Milestone.RATE_CHANGE, say(change), rate
         else:
-            yield start, Milestone.MEASURE_AMENDED, f"Terms changed {window}.{note}".strip(), rate
+            yield (
+                start,
+                Milestone.MEASURE_AMENDED,
+                say(lambda: _("Terms changed %(window)s.") % {"window": window()}),
+                rate,
+            )
         previous = period
     if previous is not None and previous["valid_to"] is not None:
         yield from _ended(previous)
@@ -259,7 +330,7 @@ def _ended(period: dict):
         yield (
             last_day + dt.timedelta(days=1),
             Milestone.MEASURE_ENDED,
-            f"No longer in force after {last_day.isoformat()}.",
+            _in_both(lambda: _("No longer in force after %(day)s.") % {"day": last_day.isoformat()}),
             None,
         )
 
@@ -267,7 +338,7 @@ def _ended(period: dict):
 def _case_entries(dispute, scope: Scope, sides: list[Side]):
     """A "case opened" entry for each case whose opening is not already an event of the case."""
     cases = scope.filter(Case.objects.filter(dispute=dispute), "case").values(
-        "id", "reference", "title", "initiated_on", "complainant__slug", "complainant__country",
+        "id", "reference", "title", "title_fr", "initiated_on", "complainant__slug", "complainant__country",
         "respondent__slug", "respondent__country",
     )  # fmt: skip
     opened_by_event = set(
@@ -291,9 +362,11 @@ def _case_entries(dispute, scope: Scope, sides: list[Side]):
             "end_date": None,
             "kind": Milestone.CASE_OPENED,
             "side": side_of_country(sides, case["complainant__country"] or case["respondent__country"]),
-            "title": _title(f"{case['reference']} opened: {case['title']}"),
+            **_titles(lambda: _("%(reference)s opened: %(title)s"), case, reference=case["reference"]),
             "subject": _title(f"{case['reference']}: {case['title']}"),
+            "subject_fr": _title(f"{case['reference']}: {case['title_fr'] or case['title']}"),
             "text": "",
+            "text_fr": "",
             "rate_percent": None,
             "confidence": "high",
             "actors": [slug for slug in (case["complainant__slug"], case["respondent__slug"]) if slug],

@@ -35,6 +35,9 @@ class TimelineEntry(models.Model):
         _("subject"), max_length=300, blank=True, help_text=_("The record's own title, without the milestone.")
     )
     text = models.TextField(_("text"), blank=True)
+    title_fr = models.CharField(_("title (French)"), max_length=300, blank=True)
+    subject_fr = models.CharField(_("subject (French)"), max_length=300, blank=True)
+    text_fr = models.TextField(_("text (French)"), blank=True)
     rate_percent = models.DecimalField(max_digits=7, decimal_places=3, null=True, blank=True)
     confidence = models.CharField(max_length=6, choices=Confidence.choices, default=Confidence.HIGH)
     scheduled = models.BooleanField(

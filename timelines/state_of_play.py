@@ -61,6 +61,7 @@ def open_cases(dispute, day: dt.date) -> list[dict]:
                 "id": case.pk,
                 "reference": case.reference,
                 "title": case.title,
+                "title_fr": case.title_fr,
                 "forum": case.forum,
                 "complainant": case.complainant.slug if case.complainant else None,
                 "respondent": case.respondent.slug,
@@ -89,6 +90,7 @@ def latest_diplomacy(dispute, day: dt.date) -> list[dict]:
             "date_precision": e.date_precision,
             "kind": e.kind,
             "title": e.title,
+            "title_fr": e.title_fr,
             "html_url": record_url("event", e.pk),
         }
         for e in events
@@ -101,17 +103,27 @@ def next_changes(dispute, day: dt.date) -> list[dict]:
     periods = list(
         RatePeriod.objects.filter(measure__dispute=dispute)
         .order_by("measure_id", "valid_from")
-        .values_list("measure_id", "measure__title", "valid_from", "valid_to", "rate_percent", "state", "kind")
+        .values_list(
+            "measure_id",
+            "measure__title",
+            "measure__title_fr",
+            "valid_from",
+            "valid_to",
+            "rate_percent",
+            "state",
+            "kind",
+        )
     )
-    by_start = {(p[0], p[2]): p for p in periods}
-    ends = {(p[0], p[3]): p for p in periods if p[3] is not None}
+    by_start = {(p[0], p[3]): p for p in periods}
+    ends = {(p[0], p[4]): p for p in periods if p[4] is not None}
     changes = []
-    for measure_id, title, valid_from, valid_to, rate, state, kind in periods:
+    for measure_id, title, title_fr, valid_from, valid_to, rate, state, kind in periods:
+        title = {"title": title, "title_fr": title_fr}
         if valid_from > day:
             before = ends.get((measure_id, valid_from - dt.timedelta(days=1)))
             if before is None:
                 change = ScheduledChange.TAKES_EFFECT if state == RateState.IN_FORCE else ScheduledChange.SUSPENDED
-            elif before[5] != state:
+            elif before[6] != state:
                 change = ScheduledChange.RESUMES if state == RateState.IN_FORCE else ScheduledChange.SUSPENDED
             else:
                 change = ScheduledChange.RATE_CHANGES
@@ -124,11 +136,11 @@ def next_changes(dispute, day: dt.date) -> list[dict]:
     return changes[:NEXT_CHANGES]
 
 
-def _change(date: dt.date, measure_id: int, title: str, change: ScheduledChange, rate, kind: str) -> dict:
+def _change(date: dt.date, measure_id: int, title: dict, change: ScheduledChange, rate, kind: str) -> dict:
     return {
         "date": date.isoformat(),
         "measure": measure_id,
-        "title": title,
+        **title,
         "change": change.value,
         "rate_percent": plain_decimal(rate),
         "rate_kind": kind,

@@ -42,7 +42,17 @@ def build_summary(dispute, today: dt.date) -> dict:
         .in_force(on=today)
         .with_rate_on(today)
         .order_by("id")
-        .values("id", "reference", "title", "type", "product_description", "imposed_by__country", "rate_on_date")
+        .values(
+            "id",
+            "reference",
+            "title",
+            "title_fr",
+            "type",
+            "product_description",
+            "product_description_fr",
+            "imposed_by__country",
+            "rate_on_date",
+        )
     )
     ids = [m["id"] for m in in_force]
     targets: dict[int, set[str]] = defaultdict(set)
@@ -60,14 +70,17 @@ def build_summary(dispute, today: dt.date) -> dict:
             {
                 "side": side.slug,
                 "name": side.name,
+                "name_fr": side.name_fr,
                 "against": against,
                 "measures_in_force": [
                     {
                         "id": m["id"],
                         "reference": m["reference"],
                         "title": m["title"],
+                        "title_fr": m["title_fr"],
                         "type": m["type"],
                         "product_description": m["product_description"],
+                        "product_description_fr": m["product_description_fr"],
                         "rate_percent": plain_decimal(m["rate_on_date"]),
                         "rate_kind": rate_kind.get(m["id"], ""),
                     }
@@ -119,6 +132,7 @@ def _entry_brief(entry: TimelineEntry) -> dict:
         "kind": entry.kind,
         "side": entry.side,
         "title": entry.title,
+        "title_fr": entry.title_fr,
         "record_type": entry.record_type,
         "record_id": entry.record_id,
     }

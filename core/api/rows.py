@@ -5,6 +5,8 @@ from collections import defaultdict
 
 from django.core.exceptions import ImproperlyConfigured
 
+from core.i18n import translated
+
 
 def base_url(request) -> str:
     """The scheme and host the request came to ("https://tradewatch.example"), empty without a request."""
@@ -50,3 +52,8 @@ class RowShape:
 def column(name: str):
     """A builder that copies the ``values()`` column ``name`` as it is."""
     return lambda row, extra: row[name]
+
+
+def translated_column(name: str):
+    """A builder of the text column ``name`` in the language asked (the ``values()`` row also holds ``name_fr``)."""
+    return lambda row, extra: translated(row, name)

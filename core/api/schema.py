@@ -13,6 +13,8 @@ from drf_standardized_errors.openapi_serializers import ClientErrorEnum, Validat
 from rest_framework import serializers
 from rest_framework.permissions import SAFE_METHODS, DjangoModelPermissionsOrAnonReadOnly
 
+from .language import LANG_PARAMETER
+
 
 class Error409Serializer(serializers.Serializer):
     code = serializers.ChoiceField(choices=[("protected", "protected")])
@@ -51,6 +53,10 @@ EXTRA_ERRORS = {"409": ErrorResponse409Serializer, "413": ErrorResponse413Serial
 
 
 class AutoSchema(StandardizedAutoSchema):
+    def get_override_parameters(self):
+        # Every operation answers in the language asked (core.api.language).
+        return [*super().get_override_parameters(), LANG_PARAMETER]
+
     def _get_allowed_error_status_codes(self) -> list[str]:
         return [*super()._get_allowed_error_status_codes(), *EXTRA_ERRORS]
 

@@ -6,6 +6,7 @@ import hashlib
 from django.db import connection
 from django.db.models import ProtectedError
 from django.http import StreamingHttpResponse
+from django.utils import translation
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from rest_framework import status, viewsets
@@ -63,6 +64,7 @@ class ConditionalGetMixin:
             request.path,
             "&".join(sorted(f"{k}={v}" for k, vs in request.query_params.lists() for v in vs)),
             renderer.format if renderer else "",
+            translation.get_language() or "",
             changed.isoformat() if changed else "",
         ]
         etag = '"' + hashlib.sha256("|".join(parts).encode()).hexdigest()[:32] + '"'

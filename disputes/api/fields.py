@@ -6,11 +6,13 @@ from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
 from core.formatting import plain_decimal
+from core.i18n import translated
 from disputes.models import Actor
 
 UNKNOWN_ACTOR = _("No actor has the slug or ISO code “%(value)s”.")
@@ -72,3 +74,20 @@ class NormalizedDecimalField(serializers.DecimalField):
             return None
         text = super().to_representation(value)
         return plain_decimal(Decimal(text))
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class TranslatedField(serializers.Field):
+    """A record's text in the language of the answer (``?lang=`` or ``Accept-Language``): its French text when
+    French is asked and the text is written, the English otherwise (``core.i18n``)."""
+
+    def __init__(self, name: str | None = None, **kwargs):
+        self.text_name = name
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def bind(self, field_name, parent):
+        super().bind(field_name, parent)
+        self.text_name = self.text_name or field_name
+
+    def to_representation(self, obj):
+        return translated(obj, self.text_name)

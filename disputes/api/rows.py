@@ -5,7 +5,8 @@ serializer instances. A row has exactly the serializer's fields (``EVENT_SHAPE``
 ``EventSerializer``, and fails without one), and a test renders both for the same page and compares them.
 """
 
-from core.api.rows import RowShape, base_url, column, grouped
+from core.api.rows import RowShape, base_url, column, grouped, translated_column
+from core.i18n import translated
 from core.permalinks import record_url
 from disputes.models import EventCitation, EventParticipant
 
@@ -32,14 +33,14 @@ def citation(row) -> dict:
     }
 
 
-def actor_brief(slug, name, code, kind) -> dict:
-    return {"slug": slug, "name": name, "code": code, "kind": kind}
+def actor_brief(slug, name, code, kind, name_fr="") -> dict:
+    return {"slug": slug, "name": translated({"name": name, "name_fr": name_fr}, "name"), "code": code, "kind": kind}
 
 
 EVENT_COLUMNS = (
     "id", "dispute__slug", "reference", "date", "date_precision", "end_date", "kind", "level", "title", "summary",
     "location", "outcome", "case_id", "case__reference", "case__title", "case_stage", "confidence", "created_at",
-    "updated_at",
+    "updated_at", "title_fr", "summary_fr", "outcome_fr", "case__title_fr",
 )  # fmt: skip
 
 
@@ -51,7 +52,7 @@ def _event_case(row, page) -> dict | None:
         "id": case_id,
         "url": f"{page['cases_url']}{case_id}/",
         "reference": row["case__reference"],
-        "title": row["case__title"],
+        "title": translated({"title": row["case__title"], "title_fr": row["case__title_fr"]}, "title"),
     }
 
 
@@ -63,9 +64,10 @@ EVENT_SHAPE = RowShape(
         "html_url": lambda row, page: page["base"] + record_url("event", row["id"]),
         "dispute": column("dispute__slug"),
         **{name: column(name) for name in (
-            "reference", "date", "date_precision", "end_date", "kind", "level", "title", "summary", "location",
-            "outcome", "case_stage", "confidence", "created_at", "updated_at",
+            "reference", "date", "date_precision", "end_date", "kind", "level", "location", "case_stage",
+            "confidence", "created_at", "updated_at",
         )},
+        **{name: translated_column(name) for name in ("title", "summary", "outcome")},
         "case": _event_case,
         "participants": lambda row, page: page["participants"].get(row["id"], []),
         "sources": lambda row, page: page["sources"].get(row["id"], []),
@@ -81,8 +83,8 @@ def event_rows(page: list[dict], request) -> list[dict]:
         "participants": grouped(
             EventParticipant.objects.filter(event_id__in=ids).order_by("event_id", "id"),
             "event_id",
-            ("actor__slug", "actor__name", "actor__code", "actor__kind", "role"),
-            lambda r: {"actor": actor_brief(*r[:4]), "role": r[4]},
+            ("actor__slug", "actor__name", "actor__code", "actor__kind", "role", "actor__name_fr"),
+            lambda r: {"actor": actor_brief(*r[:4], r[5]), "role": r[4]},
         ),
         "sources": grouped(
             EventCitation.objects.filter(event_id__in=ids).order_by("event_id", "id"),

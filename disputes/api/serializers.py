@@ -8,12 +8,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.i18n import translated
 from core.permalinks import record_url
 from disputes import services
 from disputes.choices import ParticipantRole, SourceKind
 from disputes.models import Actor, Case, Dispute, DisputeParty, Event, Source
 
-from .fields import ActorIdentifierField
+from .fields import ActorIdentifierField, TranslatedField
 
 API_PREFIX = "/api/v1/"
 
@@ -66,6 +67,20 @@ class RejectUnknownFieldsMixin:
         return super().to_internal_value(data)
 
 
+class TranslatedTextsMixin:
+    """For a serializer that reads and writes: ``translated_texts`` answer in the language asked (``core.i18n``);
+    their French siblings (``title_fr`` …) are read and written as they are."""
+
+    translated_texts: tuple[str, ...] = ()
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        for name in self.translated_texts:
+            if name in data:
+                data[name] = translated(instance, name)
+        return data
+
+
 class ServiceWriteMixin:
     """Creates and updates go through the app's service, the one door for writes (``write`` names it).
 
@@ -92,6 +107,8 @@ class ServiceWriteMixin:
 
 
 class ActorBriefSerializer(serializers.ModelSerializer):
+    name = TranslatedField()
+
     class Meta:
         model = Actor
         fields = ["slug", "name", "code", "kind"]
@@ -111,7 +128,7 @@ class CitationSerializer(serializers.Serializer):
     quote = serializers.CharField()
 
 
-class ActorSerializer(RejectUnknownFieldsMixin, ServiceWriteMixin, serializers.ModelSerializer):
+class ActorSerializer(RejectUnknownFieldsMixin, TranslatedTextsMixin, ServiceWriteMixin, serializers.ModelSerializer):
     url = api_link("actors", "slug")
     html_url = page_link("actor", "slug")
     parent = ActorIdentifierField(required=False, allow_null=True)
@@ -120,9 +137,11 @@ class ActorSerializer(RejectUnknownFieldsMixin, ServiceWriteMixin, serializers.M
         model = Actor
         fields = [
             "id", "url", "html_url", "slug", "name", "short_name", "kind", "code", "country", "office", "parent",
-            "created_at", "updated_at",
+            "name_fr", "short_name_fr", "office_fr", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = ["created_at", "updated_at"]
+
+    translated_texts = ("name", "short_name", "office")
 
     def write(self, instance, values):
         return services.actor_save(actor=instance, values=values)
@@ -156,7 +175,7 @@ class DisputePartySerializer(serializers.ModelSerializer):
         fields = ["actor", "side", "role"]
 
 
-class DisputeSerializer(RejectUnknownFieldsMixin, ServiceWriteMixin, serializers.ModelSerializer):
+class DisputeSerializer(RejectUnknownFieldsMixin, TranslatedTextsMixin, ServiceWriteMixin, serializers.ModelSerializer):
     url = api_link("disputes", "slug")
     html_url = page_link("dispute", "slug")
     timeline_url = LinkField(API_PREFIX + "disputes/{}/timeline/", "slug")
@@ -167,9 +186,11 @@ class DisputeSerializer(RejectUnknownFieldsMixin, ServiceWriteMixin, serializers
         model = Dispute
         fields = [
             "id", "url", "html_url", "slug", "title", "summary", "status", "started_on", "ended_on", "parties",
-            "timeline_url", "summary_url", "created_at", "updated_at",
+            "timeline_url", "summary_url", "title_fr", "summary_fr", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = ["created_at", "updated_at"]
+
+    translated_texts = ("title", "summary")
 
     def write(self, instance, values):
         return services.dispute_save(dispute=instance, values=values)
@@ -177,6 +198,7 @@ class DisputeSerializer(RejectUnknownFieldsMixin, ServiceWriteMixin, serializers
 
 class CaseBriefSerializer(serializers.ModelSerializer):
     url = api_link("cases")
+    title = TranslatedField()
 
     class Meta:
         model = Case
@@ -191,6 +213,8 @@ class CaseSerializer(serializers.ModelSerializer):
     respondent = ActorBriefSerializer(read_only=True)
     document_url = serializers.URLField(source="url", read_only=True, allow_blank=True)
     sources = CitationSerializer(source="citations", many=True, read_only=True)
+    title = TranslatedField()
+    summary = TranslatedField()
 
     class Meta:
         model = Case
@@ -215,7 +239,7 @@ class CaseWriteSerializer(RejectUnknownFieldsMixin, ServiceWriteMixin, serialize
         model = Case
         fields = [
             "dispute", "forum", "reference", "title", "summary", "complainant", "respondent", "stage",
-            "initiated_on", "document_url",
+            "initiated_on", "document_url", "title_fr", "summary_fr",
         ]  # fmt: skip
         validators = []
 
@@ -240,6 +264,9 @@ class EventSerializer(serializers.ModelSerializer):
     case = CaseBriefSerializer(read_only=True, allow_null=True)
     participants = ParticipantSerializer(source="participations", many=True, read_only=True)
     sources = CitationSerializer(source="citations", many=True, read_only=True)
+    title = TranslatedField()
+    summary = TranslatedField()
+    outcome = TranslatedField()
 
     class Meta:
         model = Event
@@ -352,7 +379,8 @@ class EventWriteSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer
         model = Event
         fields = [
             "dispute", "reference", "date", "date_precision", "end_date", "kind", "level", "title", "summary",
-            "location", "outcome", "case", "case_stage", "confidence", "participants", "sources",
+            "location", "outcome", "case", "case_stage", "confidence", "participants", "sources", "title_fr",
+            "summary_fr", "outcome_fr",
         ]  # fmt: skip
         validators = []
 

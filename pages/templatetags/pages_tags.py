@@ -6,6 +6,7 @@ from django.utils.translation import get_language
 
 from core import permalinks
 from core.formatting import plain_decimal
+from core.i18n import translated
 from disputes.choices import CaseStage, EventKind
 from tariffs.choices import MeasureStatus
 from timelines.choices import Milestone, ScheduledChange
@@ -60,3 +61,19 @@ def shown(value) -> str:
 def record_url(kind: str, key) -> str:
     """``{% record_url "event" e.pk %}``: the page of a record in the active language (core.permalinks)."""
     return permalinks.record_url(kind, key, in_language=True)
+
+
+@register.filter
+def tr(record, name: str):
+    """``record``'s text field ``name`` in the reader's language (its ``name_fr`` on French pages when filled)."""
+    if record is None or record == "":
+        return ""
+    return translated(record, name)
+
+
+@register.filter
+def tr_first(record, names: str):
+    """The first filled of ``record``'s text fields ``names`` ("short_name,name"), in the reader's language."""
+    if record is None or record == "":
+        return ""
+    return next((value for name in names.split(",") if (value := translated(record, name.strip()))), "")

@@ -2,8 +2,9 @@
 
 from django.utils import timezone
 
-from core.api.rows import RowShape, base_url, column, grouped
+from core.api.rows import RowShape, base_url, column, grouped, translated_column
 from core.formatting import plain_decimal
+from core.i18n import translated
 from core.permalinks import record_url
 from disputes.api.rows import CITATION_COLUMNS, actor_brief, citation
 from disputes.api.serializers import API_PREFIX
@@ -16,7 +17,8 @@ MEASURE_COLUMNS = (
     "id", "dispute__slug", "reference", "imposed_by__slug", "imposed_by__name", "imposed_by__code",
     "imposed_by__kind", "type", "title", "product_description", "summary", "legal_instrument_name",
     "legal_instrument_number", "legal_instrument_url", "announced_on", "announced_on_precision", "status",
-    "announcement_id", "confidence", "created_at", "updated_at",
+    "announcement_id", "confidence", "created_at", "updated_at", "imposed_by__name_fr", "title_fr",
+    "product_description_fr", "summary_fr",
 )  # fmt: skip
 
 
@@ -30,7 +32,11 @@ def _legal_instrument(row, page) -> dict:
 
 def _imposed_by(row, page) -> dict:
     return actor_brief(
-        row["imposed_by__slug"], row["imposed_by__name"], row["imposed_by__code"], row["imposed_by__kind"]
+        row["imposed_by__slug"],
+        row["imposed_by__name"],
+        row["imposed_by__code"],
+        row["imposed_by__kind"],
+        row["imposed_by__name_fr"],
     )
 
 
@@ -55,9 +61,10 @@ MEASURE_BUILDERS = {
     "links": _nested("links"),
     "sources": _nested("sources"),
     **{name: column(name) for name in (
-        "reference", "type", "title", "product_description", "summary", "announced_on", "announced_on_precision",
-        "status", "confidence", "created_at", "updated_at",
+        "reference", "type", "announced_on", "announced_on_precision", "status", "confidence", "created_at",
+        "updated_at",
     )},
+    **{name: translated_column(name) for name in ("title", "product_description", "summary")},
 }  # fmt: skip
 MEASURE_SHAPE = RowShape(MeasureSerializer, MEASURE_BUILDERS)
 #: With ``in_force_on`` or ``on`` the query annotates the status and rate on that date.
@@ -86,7 +93,7 @@ def measure_rows(page: list[dict], request) -> list[dict]:
                 "measure_id", "actor__name", "actor_id"
             ),
             "measure_id",
-            ("actor__slug", "actor__name", "actor__code", "actor__kind"),
+            ("actor__slug", "actor__name", "actor__code", "actor__kind", "actor__name_fr"),
             lambda r: actor_brief(*r),
         ),
         "periods": grouped(
@@ -101,8 +108,13 @@ def measure_rows(page: list[dict], request) -> list[dict]:
         "lines": grouped(
             ProductLine.objects.filter(measure_id__in=ids).order_by("measure_id", "hs_code"),
             "measure_id",
-            ("hs_code", "description", "basis"),
-            lambda r: {"hs_code": r[0], "description": r[1], "basis": r[2]},
+            ("hs_code", "description", "basis", "description_fr"),
+            lambda r: {
+                "hs_code": r[0],
+                "description": translated({"description": r[1], "description_fr": r[3]}, "description"),
+                "basis": r[2],
+                "description_fr": r[3],
+            },
         ),
         "cases": grouped(
             Case.objects.filter(measures__in=ids).order_by("measures__id", "initiated_on", "reference", "id"),

@@ -8,12 +8,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.hs_codes import HS_CODE_PATTERN
-from disputes.api.fields import ActorIdentifierField, NormalizedDecimalField
+from disputes.api.fields import ActorIdentifierField, NormalizedDecimalField, TranslatedField
 from disputes.api.serializers import (
     ActorBriefSerializer,
     CitationSerializer,
     InlineSourceSerializer,
     RejectUnknownFieldsMixin,
+    TranslatedTextsMixin,
     api_link,
     citations_from,
     page_link,
@@ -41,10 +42,12 @@ class RatePeriodSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer
         return period.valid_from > timezone.localdate()
 
 
-class ProductLineSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
+class ProductLineSerializer(RejectUnknownFieldsMixin, TranslatedTextsMixin, serializers.ModelSerializer):
+    translated_texts = ("description",)
+
     class Meta:
         model = ProductLine
-        fields = ["hs_code", "description", "basis"]
+        fields = ["hs_code", "description", "basis", "description_fr"]
 
 
 class LegalInstrumentSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
@@ -76,6 +79,9 @@ class MeasureSerializer(serializers.ModelSerializer):
     cases = serializers.SlugRelatedField(slug_field="reference", many=True, read_only=True)
     links = MeasureLinkSerializer(source="links_out", many=True, read_only=True)
     sources = CitationSerializer(source="citations", many=True, read_only=True)
+    title = TranslatedField()
+    product_description = TranslatedField()
+    summary = TranslatedField()
 
     class Meta:
         model = Measure
@@ -140,7 +146,8 @@ class MeasureWriteSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializ
         fields = [
             "dispute", "reference", "imposed_by", "applies_to", "type", "title", "product_description", "summary",
             "legal_instrument", "announced_on", "announced_on_precision", "status", "announcement", "rate_periods",
-            "hs_codes", "product_lines", "cases", "confidence", "sources",
+            "hs_codes", "product_lines", "cases", "confidence", "sources", "title_fr", "product_description_fr",
+            "summary_fr",
         ]  # fmt: skip
         validators = []
 

@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from core.permalinks import record_url
-from disputes.api.fields import NormalizedDecimalField
+from disputes.api.fields import NormalizedDecimalField, TranslatedField
 from disputes.api.serializers import API_PREFIX
 from timelines.models import DisputeSummary, TimelineEntry
 
@@ -24,6 +24,9 @@ class TimelineEntrySerializer(serializers.ModelSerializer):
     record = serializers.SerializerMethodField()
     sources = TimelineSourceSerializer(many=True)
     actors = serializers.ListField(child=serializers.CharField(), help_text="Slugs of the actors involved.")
+    title = TranslatedField()
+    subject = TranslatedField()
+    text = TranslatedField()
 
     class Meta:
         model = TimelineEntry
