@@ -73,21 +73,28 @@ class Side:
 def dispute_sides(dispute: Dispute) -> list[Side]:
     """The sides of ``dispute`` in a stable order (principal parties first), one query."""
     parties = parties_with_actors().filter(dispute=dispute).order_by("role", "side", "id")
+    return [side for side, _members in sides_of(parties)]
+
+
+def sides_of(parties) -> list[tuple[Side, list]]:
+    """The sides a dispute's ``parties`` (in the order of ``dispute_sides``, actors loaded) form, each with its
+    parties: no query of its own, so a list of disputes with prefetched parties costs none per dispute."""
     grouped: dict[str, list] = {}
     for party in parties:
         grouped.setdefault(party.side, []).append(party)
-    sides = []
-    for slug, members in grouped.items():
-        sides.append(
+    return [
+        (
             Side(
                 slug=slug,
                 name=members[0].actor.short_name or members[0].actor.name,
                 countries=frozenset(str(p.actor.country) for p in members if p.actor.country),
                 actor_slugs=frozenset(p.actor.slug for p in members),
                 name_fr=members[0].actor.short_name_fr or members[0].actor.name_fr,
-            )
+            ),
+            members,
         )
-    return sides
+        for slug, members in grouped.items()
+    ]
 
 
 def side_of_country(sides: list[Side], country: str) -> str:

@@ -11,7 +11,7 @@ from django.db.models import Prefetch
 from django.shortcuts import render
 
 from disputes.models import Dispute, DisputeParty
-from disputes.selectors import Side, side_of_country
+from disputes.selectors import Side, side_of_country, sides_of
 from tariffs.models import Measure
 
 from .analyst_forms import OnDayForm
@@ -30,27 +30,6 @@ class DisputeRow:
     sides: list[SideRow]
 
 
-def _sides(parties: list[DisputeParty]) -> list[tuple[Side, list[DisputeParty]]]:
-    """The sides of a dispute from its parties, as ``disputes.selectors.dispute_sides`` builds them, without
-    a query of its own (the parties come prefetched in the same order)."""
-    grouped: dict[str, list[DisputeParty]] = {}
-    for party in parties:
-        grouped.setdefault(party.side, []).append(party)
-    return [
-        (
-            Side(
-                slug=slug,
-                name=members[0].actor.short_name or members[0].actor.name,
-                countries=frozenset(str(p.actor.country) for p in members if p.actor.country),
-                actor_slugs=frozenset(p.actor.slug for p in members),
-                name_fr=members[0].actor.short_name_fr or members[0].actor.name_fr,
-            ),
-            members,
-        )
-        for slug, members in grouped.items()
-    ]
-
-
 def disputes_with_sides(day: dt.date) -> list[DisputeRow]:
     """Every dispute (latest started first) with its sides and how many measures each side has in force on ``day``:
     a measure counts for the side of its imposing actor's country, as in the dispute summaries."""
@@ -62,7 +41,7 @@ def disputes_with_sides(day: dt.date) -> list[DisputeRow]:
     per_country = Counter((dispute_id, str(country)) for dispute_id, country in in_force)
     rows = []
     for dispute in disputes:
-        sides = _sides(list(dispute.parties.all()))
+        sides = sides_of(dispute.parties.all())
         plain_sides = [side for side, _members in sides]
         counts = Counter()
         for (dispute_id, country), count in per_country.items():
