@@ -4,13 +4,15 @@ from django.conf import settings
 from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.urls import Resolver404, include, path, re_path, resolve
 from django.views.decorators.csrf import csrf_exempt
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from disputes.api.views import ActorViewSet, CaseViewSet, DisputeViewSet, EventViewSet, SourceViewSet
 from exchange.api.export import DisputeExportJSONView, DisputeExportZipView
 from tariffs.api.views import MeasureViewSet
 from timelines.api.views import DisputeSummaryView, DisputeTimelineView
+
+from .api_schema import CachedSpectacularAPIView
 
 router = DefaultRouter()
 router.register("actors", ActorViewSet, basename="actor")
@@ -46,7 +48,7 @@ v1 = [
 
 urlpatterns = [
     path("api/v1/", include((v1, "api"), namespace="api")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/schema/", CachedSpectacularAPIView.as_view(), name="api-schema"),  # built once per process
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     re_path(r"^api/(?P<rest>[\s\S]*)\Z", not_found, name="api-not-found"),  # last: only what nothing above answers
