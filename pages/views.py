@@ -6,6 +6,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -21,9 +22,8 @@ from timelines.filters import KIND_CHOICES, TimelineFilter
 from timelines.models import TimelineEntry
 from timelines.summaries import build_summary
 
-from . import search_page, selectors
+from . import dispute_page, search_page, selectors
 from .forms import MeasureDayForm, TimelineViewForm
-from .timeline_widget import widget_data
 
 
 def given(params: QueryDict) -> QueryDict:
@@ -40,17 +40,23 @@ def home(request):
 
 
 def dispute_detail(request, slug):
+    """The dispute at a glance: the state of play on a date, then the timeline (drawn from the API window by
+    window; without JavaScript, a list paged by year), the chart, the retaliation graph and the latest cases.
+    The page's size and its number of queries do not grow with the number of entries."""
     dispute = get_object_or_404(Dispute, slug=slug)
     today = timezone.localdate()
     sides = dispute_sides(dispute)
     filters = TimelineFilter(given(request.GET), queryset=TimelineEntry.objects.filter(dispute=dispute))
     view = TimelineViewForm(request.GET)
-    entries = list(filters.qs) if filters.is_valid() else []
-    measure_ids = {e.record_id for e in entries if e.record_type == "measure"}
-    data = widget_data(entries, selectors.rate_periods_of(dispute, measure_ids), sides, today=today,
-                       group_by=view.lanes())  # fmt: skip
+    page_form = dispute_page.TimelinePageForm(request.GET)
+    entries = filters.qs if filters.is_valid() else TimelineEntry.objects.none()
+    listing = dispute_page.year_page(entries, page_form, given(request.GET), today=today)
     summary = selectors.dispute_summary(dispute)
     as_of_form = MeasureDayForm(request.GET)
+    series = dispute_page.chart_series(dispute, sides, summary)
+    groups = [{"id": s.slug, "content": s.name} for s in sides] + [
+        {"id": "other", "content": _("Both sides or neither")}
+    ]
     # Data for the page's scripts goes through json_script in the templates, never as markup.
     context = {
         "dispute": dispute,
@@ -61,12 +67,23 @@ def dispute_detail(request, slug):
         "trade_covered_method": TRADE_COVERED_METHOD,
         "filters": filters,
         "view": view,
-        "entries": entries,
-        "timeline_data": {k: v for k, v in data.items() if k != "names"},
+        "page_form": page_form,
+        "listing": listing,
+        "entries": listing["entries"],
+        "timeline_data": {
+            "api": reverse("api:dispute-timeline", args=[dispute.slug]),
+            "query": _api_query(filters),
+            "bounds": dispute_page.timeline_bounds(entries, today=today),
+            "total": listing["total"],
+            "groups": groups,
+            "group_by": view.lanes(),
+        },
         "kind_labels": {code: str(label) for code, label in KIND_CHOICES},
-        "series": _series(summary, sides),
-        "links": selectors.retaliation_chain(dispute),
-        "cases": selectors.cases_with_steps(dispute),
+        "series": series,
+        "series_rows": dispute_page.series_table(series),
+        "side_names": {side.slug: side.name for side in sides},
+        "chain": dispute_page.retaliation_graph(dispute, sides),
+        "cases": dispute_page.latest_cases(dispute),
         "actors": Actor.objects.filter(participations__event__dispute=dispute).distinct().order_by("name"),
     }
     template = (
@@ -79,6 +96,21 @@ def dispute_detail(request, slug):
     return response
 
 
+def _api_query(filters) -> str:
+    """The page's valid filters as the timeline API's query (the widget adds the dates of each window)."""
+    if not filters.is_valid():
+        return ""
+    query = QueryDict(mutable=True)
+    for name in ("kind", "record_type", "side"):
+        value = filters.form.cleaned_data.get(name)
+        if value:
+            query.setlist(name, value if isinstance(value, list) else [value])
+    actor = filters.form.data.get("actor")
+    if filters.form.cleaned_data.get("actor") is not None and actor:
+        query["actor"] = actor
+    return query.urlencode()
+
+
 def _state_of_play(dispute, summary, day) -> dict | None:
     """The state of play on ``day`` (computed), or today's from the stored summary."""
     if day is not None:
@@ -87,14 +119,6 @@ def _state_of_play(dispute, summary, day) -> dict | None:
     if summary is None:
         return None
     return {"as_of": summary.as_of, "data": summary.data, "text_en": summary.text_en, "text_fr": summary.text_fr}
-
-
-def _series(summary, sides) -> dict:
-    rows = summary.data.get("series", []) if summary else []
-    return {
-        "labels": [row["month"] for row in rows],
-        "datasets": [{"label": side.name, "data": [row.get(side.slug, 0) for row in rows]} for side in sides],
-    }
 
 
 def measure_list(request):

@@ -1,9 +1,11 @@
 /*
- * TradeWatch: "measures in force per side" chart on the dispute page.
+ * TradeWatch: "measures in force and trade covered, per side" chart on the dispute page.
  *
  * Loaded with <script defer> after static/vendor/chart.js/chart.umd.min.js.
- * Draws a stepped line per side from <script type="application/json" id="series-data">
- * into <canvas id="in-force-chart">. The same figures are in the page as
+ * Draws, per side, a stepped line of the measures in force (left axis) and, when figures
+ * exist, a line of the trade they cover (right axis, in `currency`) from
+ * <script type="application/json" id="series-data"> ({labels, currency, axis, datasets:
+ * [{side, label, counts, trade}]}) into <canvas id="in-force-chart">. The same figures are in the page as
  * <table id="in-force-table">; the canvas keeps the aria-label the template gives it.
  * Category x axis (one label per month, "YYYY-MM"): no date adapter needed.
  * DOM contract: static/js/README.md. Plain ES2017, no bundler.
@@ -88,16 +90,23 @@
     var reduced = prefersReducedMotion();
     var small = window.matchMedia && window.matchMedia("(max-width: 600px)").matches;
 
-    var datasets = sets.map(function (set, i) {
-      var style = STYLES[i % STYLES.length];
-      var values = Array.isArray(set && set.data)
-        ? set.data.map(function (v) {
+    var axis = (data && data.axis) || {};
+    var currency = data && data.currency ? String(data.currency) : null;
+    function numbers(values) {
+      return Array.isArray(values)
+        ? values.map(function (v) {
             return v === null || v === undefined || v === "" ? null : Number(v);
           })
         : [];
-      return {
-        label: String((set && set.label) || ""),
-        data: values,
+    }
+    var datasets = [];
+    sets.forEach(function (set, i) {
+      var style = STYLES[i % STYLES.length];
+      var name = String((set && set.label) || "");
+      datasets.push({
+        label: axis.count ? name + " — " + String(axis.count) : name,
+        data: numbers(set && (set.counts || set.data)),
+        yAxisID: "y",
         stepped: true,
         borderColor: style.color,
         backgroundColor: style.color,
@@ -108,8 +117,31 @@
         pointHoverRadius: 5,
         fill: false,
         spanGaps: true,
-      };
+      });
+      if (currency && Array.isArray(set && set.trade) && set.trade.length) {
+        datasets.push({
+          label: name + " — " + String(axis.trade || currency),
+          data: numbers(set.trade),
+          yAxisID: "y2",
+          stepped: true,
+          borderColor: style.color,
+          backgroundColor: style.color,
+          borderDash: [3, 3],
+          borderWidth: 1.5,
+          pointStyle: "triangle",
+          pointRadius: labels.length > 36 ? 0 : 3,
+          pointHoverRadius: 5,
+          fill: false,
+          spanGaps: true,
+        });
+      }
     });
+    var compact;
+    try {
+      compact = new Intl.NumberFormat(lang(), { notation: "compact", maximumFractionDigits: 1 });
+    } catch (e) {
+      compact = numberFormat;
+    }
 
     var chart = new Chart(canvas, {
       type: "line",
@@ -135,6 +167,8 @@
           },
           y: {
             beginAtZero: true,
+            position: "left",
+            title: { display: Boolean(axis.count), text: String(axis.count || ""), color: "#202124" },
             ticks: {
               color: "#202124",
               precision: 0,
@@ -143,6 +177,19 @@
               },
             },
             grid: { color: "rgba(0, 0, 0, 0.12)" },
+          },
+          y2: {
+            display: Boolean(currency),
+            beginAtZero: true,
+            position: "right",
+            title: { display: Boolean(currency), text: String(axis.trade || currency || ""), color: "#202124" },
+            ticks: {
+              color: "#202124",
+              callback: function (value) {
+                return compact.format(value);
+              },
+            },
+            grid: { drawOnChartArea: false },
           },
         },
         plugins: {

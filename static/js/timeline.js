@@ -3,8 +3,14 @@
  *
  * Loaded with <script defer> after static/vendor/vis-timeline/vis-timeline-graph2d.min.js.
  * Without JavaScript, or without vis-timeline, the page keeps its accessible
- * <ol class="timeline-list">; this script only adds the drawn widget and its
- * controls. DOM contract: static/js/README.md. Plain ES2017, no bundler.
+ * <ol class="timeline-list"> (one year per page); this script only adds the drawn widget and
+ * its controls. The page carries no entries: <script id="timeline-data"> gives the API
+ * (`api`, `query` with the page's filters), the dates of the first and last entries and the
+ * window to open on (`bounds`: first, last, start, end: the latest 24 months of activity).
+ * The entries of the visible window (and half a window either side) are loaded from the
+ * API (`date_after`/`date_before`, pages of 500) as the reader pans and zooms; what is
+ * loaded is one continuous span of days, kept in `TradeWatchTimeline.loaded()`.
+ * DOM contract: static/js/README.md. Plain ES2017, no bundler.
  */
 (function () {
   "use strict";
@@ -16,8 +22,14 @@
   var GROUP_BY_VALUES = ["side", "kind"];
   // vis-timeline ships these locales (moment.js labels come bundled too).
   var VIS_LOCALES = ["en", "fr", "de", "es", "it", "nl", "pl", "pt", "ru", "uk"];
+  var API_LIMIT = 500; // the API's largest page
+  var MAX_PAGES = 40; // at most 20,000 entries per load
+  var LOAD_DEBOUNCE_MS = 250;
 
   var current = null; // the live instance: {timeline, items, groups, ...}
+  // vis-network (loaded after this script for the retaliation graph) puts its own DataSet into the same
+  // global `vis`: keep vis-timeline's, which this script runs before.
+  var VIS = window.vis ? { Timeline: window.vis.Timeline, DataSet: window.vis.DataSet } : null;
 
   // ---------------------------------------------------------------- helpers
 
@@ -130,6 +142,139 @@
   }
 
   // ------------------------------------------------------------ the items
+
+  // One timeline entry of the API as a raw item: a point, or a range when it has an end date.
+  function entryItem(entry) {
+    var side = entry.side ? String(entry.side) : "other";
+    var kind = entry.kind ? String(entry.kind) : "other";
+    var end = entry.end_date && entry.end_date > entry.date ? entry.end_date : null;
+    return {
+      id: entry.key,
+      content: entry.title,
+      title: String(entry.date) + " — " + plainText(entry.title),
+      start: entry.date,
+      end: end,
+      type: end ? "range" : "point",
+      className: "kind-" + classSafe(kind) + " side-" + classSafe(side) + (entry.scheduled ? " scheduled" : ""),
+      url: entry.record && entry.record.html_url,
+      kind: kind,
+      side: side,
+    };
+  }
+
+  function addDays(day, n) {
+    var d = parseDay(day);
+    return formatDay(new Date(d.getFullYear(), d.getMonth(), d.getDate() + n));
+  }
+
+  function minDay(a, b) {
+    return a <= b ? a : b;
+  }
+
+  function maxDay(a, b) {
+    return a >= b ? a : b;
+  }
+
+  // Every page of the API's answer for one span of days, following `next` (same origin only).
+  function fetchSpan(state, start, end) {
+    var params = new URLSearchParams(state.query || "");
+    params.set("date_after", start);
+    params.set("date_before", end);
+    params.set("limit", String(API_LIMIT));
+    var first = state.api + "?" + params.toString();
+    var rows = [];
+    function page(url, n) {
+      return fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+        .then(function (response) {
+          if (!response.ok) throw new Error("HTTP " + response.status);
+          return response.json();
+        })
+        .then(function (body) {
+          (body.results || []).forEach(function (row) {
+            rows.push(row);
+          });
+          var next = body.next ? new URL(body.next, window.location.href) : null;
+          if (next && next.origin === window.location.origin && n + 1 < MAX_PAGES) {
+            return page(next.pathname + next.search, n + 1);
+          }
+          return rows;
+        });
+    }
+    return page(first, 0);
+  }
+
+  // Load what the window [start, end] (plus half its width either side) needs and is not loaded yet;
+  // loads run one after the other so the loaded span stays continuous.
+  function ensureLoaded(state, start, end) {
+    var bounds = state.bounds;
+    var width = Math.max(1, Math.round((parseDay(end) - parseDay(start)) / DAY));
+    var want = {
+      start: maxDay(bounds.first, addDays(start, -Math.round(width / 2))),
+      end: minDay(bounds.last, addDays(end, Math.round(width / 2))),
+    };
+    if (want.start > want.end) return state.queue;
+    state.queue = state.queue.then(function () {
+      if (current !== state) return;
+      var spans = [];
+      var loaded = state.loaded;
+      if (!loaded) {
+        spans.push([want.start, want.end]);
+      } else {
+        if (want.start < loaded.start) spans.push([want.start, addDays(loaded.start, -1)]);
+        if (want.end > loaded.end) spans.push([addDays(loaded.end, 1), want.end]);
+      }
+      if (!spans.length) return;
+      setStatus(state, state.loadingText);
+      return Promise.all(
+        spans.map(function (span) {
+          return fetchSpan(state, span[0], span[1]);
+        })
+      ).then(function (answers) {
+        if (current !== state) return;
+        var fresh = [];
+        answers.forEach(function (rows) {
+          rows.forEach(function (row) {
+            fresh.push(entryItem(row));
+          });
+        });
+        var items = normaliseItems(fresh).filter(function (it) {
+          return !state.ids[it.id];
+        });
+        items.forEach(function (it) {
+          state.ids[it.id] = true;
+          state.items.push(it);
+        });
+        state.loaded = {
+          start: loaded ? minDay(loaded.start, want.start) : want.start,
+          end: loaded ? maxDay(loaded.end, want.end) : want.end,
+        };
+        state.itemSet.add(visItems(items, state.groupBy));
+        refreshGroups(state);
+        setStatus(state, "");
+        state.widget.setAttribute("data-loaded-start", state.loaded.start);
+        state.widget.setAttribute("data-loaded-end", state.loaded.end);
+        state.widget.setAttribute("data-drawn", String(state.itemSet.length));
+      });
+    }).catch(function () {
+      if (current === state) setStatus(state, state.failedText);
+    });
+    return state.queue;
+  }
+
+  function setStatus(state, text) {
+    if (state.status) state.status.textContent = text || "";
+  }
+
+  function refreshGroups(state) {
+    var groups = buildGroups(state.items, state.groupBy, state.serverGroups, state.kindLabels);
+    var ids = groups.map(function (g) {
+      return g.id;
+    });
+    state.groupSet.update(groups);
+    state.groupSet.getIds().forEach(function (id) {
+      if (ids.indexOf(id) < 0) state.groupSet.remove(id);
+    });
+  }
 
   function normaliseItems(raw) {
     var seen = Object.create(null);
@@ -281,6 +426,7 @@
     var state = current;
     current = null;
     clearTimeout(state.urlTimer);
+    clearTimeout(state.loadTimer);
     state.listeners.forEach(function (l) {
       l[0].removeEventListener(l[1], l[2]);
     });
@@ -318,7 +464,7 @@
     var section = document.getElementById("timeline") || widget.parentElement;
     var output = document.getElementById("timeline-count");
     var select = document.getElementById("timeline-group-by");
-    var vis = window.vis;
+    var vis = VIS && VIS.Timeline ? VIS : window.vis;
     if (!vis || typeof vis.Timeline !== "function" || typeof vis.DataSet !== "function") {
       widget.setAttribute("hidden", ""); // no library: the list is the timeline
       return;
@@ -326,16 +472,15 @@
 
     var text = dataEl.textContent || "";
     var data = readJson(text, null) || {};
-    var items = normaliseItems(data.items);
+    var bounds = data.bounds;
     widget.removeAttribute("data-ready");
     // A stale, lifeless copy of the widget may come back from htmx's history cache.
     while (widget.firstChild) widget.removeChild(widget.firstChild);
-    if (!items.length) {
+    if (!bounds || !parseDay(bounds.first) || !parseDay(bounds.last) || typeof data.api !== "string" || typeof window.fetch !== "function") {
       widget.setAttribute("hidden", "");
-      setCount(output, 0);
       return;
     }
-
+    var items = [];
     var kindLabels = kindLabelsOf(select);
     // Lanes: the URL's group_by, else the choice before an htmx swap, else the server's.
     var groupBy =
@@ -345,7 +490,9 @@
       (select && GROUP_BY_VALUES.indexOf(select.value) >= 0 ? select.value : "side");
 
     var fromUrl = windowFromUrl();
-    var initialWindow = fromUrl || (keep && keep.window) || null;
+    var latest = { start: parseDay(bounds.start) || parseDay(bounds.first), end: parseDay(addDays(bounds.end, 15)) };
+    latest.start = new Date(latest.start.getFullYear(), latest.start.getMonth(), latest.start.getDate() - 15);
+    var initialWindow = fromUrl || (keep && keep.window) || latest;
 
     widget.removeAttribute("hidden"); // vis-timeline needs a laid-out container
     // The widget repeats the list below it for pointer users; screen readers use the list.
@@ -390,6 +537,17 @@
       dataEl: dataEl,
       widget: widget,
       text: text,
+      api: data.api,
+      query: typeof data.query === "string" ? data.query : "",
+      bounds: bounds,
+      latest: latest,
+      loaded: null,
+      ids: Object.create(null),
+      queue: Promise.resolve(),
+      loadTimer: null,
+      status: document.getElementById("timeline-status"),
+      loadingText: widget.getAttribute("data-loading-text") || "…",
+      failedText: widget.getAttribute("data-failed-text") || "",
       listeners: [],
       urlTimer: null,
       // The URL gets window_start/window_end once the reader moves the window
@@ -398,14 +556,15 @@
     };
     current = state;
 
-    if (!initialWindow) timeline.fit({ animation: false });
 
     // Controls.
     var zoomIn = document.getElementById("timeline-zoom-in");
     var zoomOut = document.getElementById("timeline-zoom-out");
     var fit = document.getElementById("timeline-fit");
     var today = document.getElementById("timeline-today");
-    [zoomIn, zoomOut, fit, today, select].forEach(function (el) {
+    var older = document.getElementById("timeline-older");
+    var newer = document.getElementById("timeline-newer");
+    [zoomIn, zoomOut, fit, today, select, older, newer].forEach(function (el) {
       unhide(el, section);
     });
     if (select) {
@@ -425,7 +584,21 @@
     });
     listen(state, fit, "click", function () {
       touched();
-      timeline.fit({ animation: animation() });
+      timeline.setWindow(state.latest.start, state.latest.end, { animation: animation() });
+    });
+    function pan(direction) {
+      touched();
+      var w = timeline.getWindow();
+      var shift = (w.end.valueOf() - w.start.valueOf()) * direction;
+      timeline.setWindow(new Date(w.start.valueOf() + shift), new Date(w.end.valueOf() + shift), {
+        animation: animation(),
+      });
+    }
+    listen(state, older, "click", function () {
+      pan(-1);
+    });
+    listen(state, newer, "click", function () {
+      pan(1);
     });
     listen(state, today, "click", function () {
       touched();
@@ -442,6 +615,12 @@
 
     // Keep the visible window in the URL (debounced).
     timeline.on("rangechanged", function (props) {
+      clearTimeout(state.loadTimer);
+      state.loadTimer = setTimeout(function () {
+        if (current !== state) return;
+        var w = safeWindow(timeline);
+        if (w) ensureLoaded(state, formatDay(w.start), formatDay(w.end));
+      }, LOAD_DEBOUNCE_MS);
       if (props && props.byUser) state.touched = true;
       if (!state.touched) return;
       clearTimeout(state.urlTimer);
@@ -472,13 +651,14 @@
       }
     });
 
-    setCount(output, items.length);
-    // data-ready marks the first completed drawing (browser tests wait for it).
-    var onChanged = function () {
-      timeline.off("changed", onChanged);
-      if (current === state) widget.setAttribute("data-ready", "true");
-    };
-    timeline.on("changed", onChanged);
+    // The first window: load it, then mark the widget ready (browser tests wait for data-ready).
+    var w0 = safeWindow(timeline);
+    ensureLoaded(state, formatDay(w0.start), formatDay(w0.end)).then(function () {
+      if (current !== state) return;
+      timeline.redraw();
+      widget.setAttribute("data-ready", "true");
+    });
+    if (output && typeof data.total === "number") setCount(output, data.total);
   }
 
   function safeWindow(timeline) {
@@ -539,6 +719,11 @@
   window.TradeWatchTimeline = {
     get instance() {
       return current ? current.timeline : null;
+    },
+    // The span of days loaded from the API and the number of items drawn for it.
+    loaded: function () {
+      if (!current || !current.loaded) return null;
+      return { start: current.loaded.start, end: current.loaded.end, drawn: current.itemSet.length, api: current.api, query: current.query };
     },
     refresh: function () {
       destroy();

@@ -47,9 +47,8 @@ def test_the_dispute_page_shows_summary_timeline_chart_chain_and_cases(client, c
     assert "As of " in html
     entries = canada_china.timeline_entries.count()
     assert f'data-count="{entries}"' in html
-    assert html.count('<li class="kind-') == entries  # the no-JS list holds every entry
+    assert 0 < html.count('<li class="kind-') < entries  # the no-JS list holds one year
     data = timeline_items(html)
-    assert any(item["type"] == "range" and "state-suspended" in item["className"] for item in data["items"])
     assert {g["id"] for g in data["groups"]} >= {"canada", "china"}
     assert 'id="series-data"' in html and 'id="in-force-table"' in html
     assert "contested" in html and "retaliates against" in html
@@ -57,9 +56,10 @@ def test_the_dispute_page_shows_summary_timeline_chart_chain_and_cases(client, c
 
 
 def test_filters_are_kept_in_the_url_and_narrow_the_timeline(client):
-    everything = timeline_items(page(client, "/en/disputes/canada-china/"))["items"]
-    calls = page(client, "/en/disputes/canada-china/", kind="leader_call")
-    assert 0 < calls.count('<li class="kind-leader_call') < len(everything)
+    everything = timeline_items(page(client, "/en/disputes/canada-china/"))["total"]
+    calls = page(client, "/en/disputes/canada-china/", kind="leader_call", year="2025")
+    assert 0 < calls.count('<li class="kind-leader_call') == calls.count('<li class="kind-')
+    assert timeline_items(calls)["total"] < everything
     assert 'value="leader_call" selected' in calls
     window = page(client, "/en/disputes/canada-china/", date_after="2025-03-01", date_before="2025-03-31")
     dates = re.findall(r'<li class="kind-[^"]*">\s*<time datetime="([0-9-]+)"', window)
