@@ -1,0 +1,67 @@
+"""Full-text search on PostgreSQL reads the stored search documents, kept current by the database.
+
+Not timed (``make bench`` times it): these tests hold the shape that makes it fast. Each searchable
+table's ``search_document`` column follows every write; a search matches and ranks that column and
+never recomputes a vector per row; the GIN index on it can serve a search on its own.
+"""
+
+import pytest
+from django.db import connection
+
+from disputes.models import Event, Source
+from tariffs.models import Measure
+from tests.factories import EventFactory, MeasureFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+
+
+def test_a_new_or_edited_event_is_found_by_its_words_at_once(client):
+    event = EventFactory(title="Quinoa quota announced", summary="")
+    assert list(Event.objects.search("quinoa").values_list("pk", flat=True)) == [event.pk]
+    event.title = "Buckwheat quota announced"
+    event.save()
+    assert not Event.objects.search("quinoa").exists()
+    assert list(Event.objects.search("buckwheat").values_list("pk", flat=True)) == [event.pk]
+    ids = [row["id"] for row in client.get("/api/v1/events/?q=buckwheat").json()["results"]]
+    assert ids == [event.pk]
+
+
+def test_a_measure_is_found_by_its_product_description_and_a_source_by_its_title():
+    measure = MeasureFactory(title="Surtax", product_description="Frozen cranberries")
+    assert list(Measure.objects.search("cranberry").values_list("pk", flat=True)) == [measure.pk]
+    cited = EventFactory(title="Readout")
+    source = cited.citations.get().source
+    source.title = "Statement on persimmons"
+    source.save()
+    assert list(Event.objects.search("persimmon").values_list("pk", flat=True)) == [cited.pk]
+
+
+def test_more_occurrences_rank_higher():
+    once = EventFactory(title="Talks on kelp", summary="")
+    thrice = EventFactory(title="Kelp talks", summary="Kelp exports and kelp duties.")
+    found = list(Event.objects.search("kelp").order_by("-search_rank").values_list("pk", flat=True))
+    assert found == [thrice.pk, once.pk]
+
+
+@pytest.mark.parametrize("model", [Event, Measure])
+def test_a_search_matches_and_ranks_the_stored_document_without_recomputing_it(model):
+    sql = str(model.objects.search("tariff").query)
+    assert '"search_document" @@' in sql and "ts_rank(" in sql
+    assert "to_tsvector" not in sql
+
+
+@pytest.mark.parametrize(("model", "index"), [
+    (Event, "disputes_event_document_idx"),
+    (Source, "disputes_source_document_idx"),
+    (Measure, "tariffs_measure_document_idx"),
+])  # fmt: skip
+def test_the_gin_index_can_serve_a_search(model, index):
+    from core.search import StoredDocument
+
+    queryset = model.objects.alias(search_document=StoredDocument()).filter(search_document="tariff")
+    sql, params = queryset.values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # the test data is small: make the planner show its hand
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert index in plan
