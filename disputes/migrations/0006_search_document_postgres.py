@@ -19,6 +19,8 @@ TABLES = {
 def create(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
+    # Adding a stored column rewrites the table: longer than a request may take (DATABASE_STATEMENT_TIMEOUT).
+    schema_editor.execute("SET LOCAL statement_timeout = 0")
     for table, (text, old_index) in TABLES.items():
         schema_editor.execute(
             f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS search_document tsvector "
@@ -32,6 +34,7 @@ def create(apps, schema_editor):
 def drop(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
+    schema_editor.execute("SET LOCAL statement_timeout = 0")  # building an index over the whole table
     for table, (text, old_index) in TABLES.items():
         schema_editor.execute(
             f"CREATE INDEX IF NOT EXISTS {old_index} ON {table} USING gin ((to_tsvector('english'::regconfig, {text})))"

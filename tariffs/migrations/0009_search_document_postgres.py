@@ -13,6 +13,8 @@ OLD_INDEX = "tariffs_measure_search_idx"
 def create(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
+    # Adding a stored column rewrites the table: longer than a request may take (DATABASE_STATEMENT_TIMEOUT).
+    schema_editor.execute("SET LOCAL statement_timeout = 0")
     schema_editor.execute(
         "ALTER TABLE tariffs_measure ADD COLUMN IF NOT EXISTS search_document tsvector "
         f"GENERATED ALWAYS AS (to_tsvector('english'::regconfig, {TEXT})) STORED"
@@ -27,6 +29,7 @@ def create(apps, schema_editor):
 def drop(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
+    schema_editor.execute("SET LOCAL statement_timeout = 0")  # building an index over the whole table
     schema_editor.execute(
         f"CREATE INDEX IF NOT EXISTS {OLD_INDEX} ON tariffs_measure "
         f"USING gin ((to_tsvector('english'::regconfig, {TEXT})))"
