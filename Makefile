@@ -125,6 +125,7 @@ bench: $(VENV)/.dev-installed
 	$(PY) -m bench.bench_timelines $(BENCH_ARGS)
 	$(PY) -m bench.bench_api $(BENCH_ARGS)
 	$(PY) -m bench.bench_search $(BENCH_SEARCH_ARGS)
+	$(PY) -m bench.bench_pages $(BENCH_PAGES_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .audit

@@ -50,7 +50,8 @@ def dispute_detail(request, slug):
     view = TimelineViewForm(request.GET)
     page_form = dispute_page.TimelinePageForm(request.GET)
     entries = filters.qs if filters.is_valid() else TimelineEntry.objects.none()
-    listing = dispute_page.year_page(entries, page_form, given(request.GET), today=today)
+    bounds = dispute_page.timeline_bounds(entries, today=today)
+    listing = dispute_page.year_page(entries, page_form, given(request.GET), bounds=bounds)
     summary = selectors.dispute_summary(dispute)
     as_of_form = MeasureDayForm(request.GET)
     series = dispute_page.chart_series(dispute, sides, summary)
@@ -73,7 +74,7 @@ def dispute_detail(request, slug):
         "timeline_data": {
             "api": reverse("api:dispute-timeline", args=[dispute.slug]),
             "query": _api_query(filters),
-            "bounds": dispute_page.timeline_bounds(entries, today=today),
+            "bounds": bounds,
             "total": listing["total"],
             "groups": groups,
             "group_by": view.lanes(),
@@ -84,7 +85,7 @@ def dispute_detail(request, slug):
         "side_names": {side.slug: side.name for side in sides},
         "chain": dispute_page.retaliation_graph(dispute, sides),
         "cases": dispute_page.latest_cases(dispute),
-        "actors": Actor.objects.filter(participations__event__dispute=dispute).distinct().order_by("name"),
+        "actors": dispute_page.actors_of(dispute),
     }
     template = (
         "pages/partials/timeline.html"

@@ -38,6 +38,7 @@ def listed_dates(html):
 
 
 def queries(client, url):
+    client.get(url)  # the actor list is cached until the next refresh: count with it cached
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
     return len(captured)
@@ -187,4 +188,4 @@ def test_the_page_does_not_grow_with_events_nor_do_its_queries(client, canada_ch
     grown = page(client, year="2024")
     assert len(listed_dates(grown)) == YEAR_PAGE_SIZE
     assert len(grown) < before_size + YEAR_PAGE_SIZE * 2000
-    assert queries(client, URL + "?year=2024&page=3") == before_queries
+    assert queries(client, URL + "?year=2024&page=3") <= before_queries
