@@ -20,7 +20,7 @@ from disputes.selectors import (
 )
 from tariffs import rate_periods
 from tariffs.history import MEASURE_REVISIONS
-from tariffs.models import Measure, MeasureLink, RatePeriod
+from tariffs.models import Measure
 from tariffs.selectors import links_in, links_out, measures_for_display, measures_listed
 from timelines.models import DisputeSummary, TimelineEntry
 
@@ -41,29 +41,6 @@ def home(today: dt.date) -> dict:
 
 def dispute_summary(dispute: Dispute) -> DisputeSummary | None:
     return DisputeSummary.objects.filter(dispute=dispute).first()
-
-
-def rate_periods_of(dispute: Dispute, measure_ids) -> list[RatePeriod]:
-    return list(
-        RatePeriod.objects.filter(measure__dispute=dispute, measure_id__in=measure_ids)
-        .select_related("measure", "measure__imposed_by")
-        .order_by("measure_id", "valid_from")
-    )
-
-
-def retaliation_chain(dispute: Dispute) -> list[MeasureLink]:
-    return list(
-        MeasureLink.objects.filter(from_measure__dispute=dispute)
-        .select_related("from_measure", "to_measure", "source", "from_measure__imposed_by", "to_measure__imposed_by")
-        .order_by("from_measure__announced_on", "from_measure_id", "type", "to_measure_id")
-    )
-
-
-def cases_with_steps(dispute: Dispute) -> list[Case]:
-    steps = Prefetch("events", queryset=Event.objects.order_by("date", "id"))
-    return list(
-        dispute.cases.select_related("complainant", "respondent").prefetch_related(steps).order_by("initiated_on")
-    )
 
 
 def measures_page(queryset):

@@ -181,6 +181,9 @@
     params.set("date_after", start);
     params.set("date_before", end);
     params.set("limit", String(API_LIMIT));
+    // The entries' titles and texts in the page's language (the API checks `lang` against its languages).
+    var pageLang = (document.documentElement.lang || "en").split(/[-_]/)[0];
+    if (pageLang === "en" || pageLang === "fr") params.set("lang", pageLang);
     var first = state.api + "?" + params.toString();
     var rows = [];
     function page(url, n) {

@@ -55,3 +55,15 @@ def test_long_french_dates_fit_their_table_cells(site, browser, path):
     )
     context.close()
     assert dated > 0 and overflowing == []
+
+
+def test_the_french_timeline_draws_its_entries_in_french(site, browser):
+    context = browser.new_context(locale="en-CA", viewport={"width": 1366, "height": 900})  # an English browser
+    page = context.new_page()
+    assert page.goto(f"{site}/fr/disputes/canada-china/").status == 200
+    page.wait_for_selector("#timeline-widget .vis-item")
+    page.wait_for_load_state("networkidle")
+    texts = page.locator("#timeline-widget .vis-item").all_text_contents()
+    context.close()
+    assert any(text.strip().startswith("Annonce") for text in texts)
+    assert not any(text.strip().startswith("Announced:") for text in texts)

@@ -10,8 +10,6 @@ from icalendar import Calendar
 from core.dates import DATE_MAX, DATE_MIN
 from disputes.models import Event
 from pages.calendars import span
-from pages.timeline_widget import widget_data
-from tariffs.models import RatePeriod
 from tests.timelines.test_date_edges import at_the_edges, legacy_database  # noqa: F401  (a fixture)
 from timelines.models import TimelineEntry
 from timelines.services import refresh_dispute
@@ -95,13 +93,3 @@ def test_a_calendar_span_ends_after_it_starts_or_at_the_end_of_the_calendar(entr
     assert end == expected and start <= end
 
 
-@pytest.mark.usefixtures("legacy_database")
-def test_the_timeline_widget_draws_periods_that_end_on_or_run_past_the_last_day_of_the_calendar(canada_china):
-    whole, late, _ = at_the_edges(canada_china, dt.date.min, dt.date.max)
-    refresh_dispute(dispute_id=canada_china.pk, today=TODAY, full=True)
-    entries = list(TimelineEntry.objects.filter(dispute=canada_china, measure__in=[whole, late]))
-    periods = list(RatePeriod.objects.filter(measure__in=[whole, late]).select_related("measure__imposed_by"))
-    items = widget_data(entries, periods, [], today=TODAY)["items"]
-    ranges = {item["content"]: (item["start"], item["end"]) for item in items if item["type"] == "range"}
-    assert ranges[whole.title] == ("0001-01-01", "9999-12-31")
-    assert ranges[late.title] == ("9999-12-31", "9999-12-31")
