@@ -57,6 +57,11 @@ class LoadReport:
         ]
 
 
+def _read_yaml(path: Path):
+    """The file's data, parsed by libyaml when PyYAML has it (ten times faster than the pure-Python parser)."""
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
+
+
 def dataset_path(name: str) -> Path:
     path = Path(name)
     if path.suffix in (".yaml", ".yml") and path.exists():
@@ -72,12 +77,12 @@ def load_dataset(name: str, *, today: dt.date | None = None) -> LoadReport:
     """Load the dataset ``name`` (a file in DATASETS_DIR or a path) and return what changed."""
     path = dataset_path(name)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = _read_yaml(path)
     except yaml.YAMLError as exc:
         raise DatasetError(f"{path.name} is not valid YAML: {exc}") from exc
     french_path = path.with_name(f"{path.stem}.fr.yaml")
     try:
-        french = yaml.safe_load(french_path.read_text(encoding="utf-8")) if french_path.exists() else {}
+        french = _read_yaml(french_path) if french_path.exists() else {}
     except yaml.YAMLError as exc:
         raise DatasetError(f"{french_path.name} is not valid YAML: {exc}") from exc
     loader = _Loader(data, today=today or timezone.localdate(), french=french or {})
