@@ -59,7 +59,7 @@ class LoadReport:
 
 def _read_yaml(path: Path):
     """The file's data, parsed by libyaml when PyYAML has it (ten times faster than the pure-Python parser)."""
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506  # nosec B506: safe loaders
 
 
 def dataset_path(name: str) -> Path:

@@ -55,7 +55,8 @@ class CachedSpectacularAPIView(SpectacularAPIView):
 
     def _build(self, request, *args, **kwargs) -> tuple[bytes, dict[str, str]]:
         response = super().get(request, *args, **kwargs)
-        assert isinstance(response, Response)
+        if not isinstance(response, Response):  # drf-spectacular answers with a DRF Response
+            raise TypeError(f"Expected a DRF Response, got {type(response).__name__}")
         # What DRF's finalize_response would attach, so the response renders here, once.
         response.accepted_renderer = request.accepted_renderer
         response.accepted_media_type = request.accepted_media_type
