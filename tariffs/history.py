@@ -55,8 +55,9 @@ MEASURE_REVISIONS = HistorySpec(
             _period_text,
         ),
         Children(
-            "product_lines", ProductLine, "measure", {"hs_code": "hs_code", "description": "description",
-                                                       "description_fr": "description_fr", "basis": "basis"}, _product_text,
+            "product_lines", ProductLine, "measure",
+            {"hs_code": "hs_code", "description": "description", "description_fr": "description_fr", "basis": "basis"},
+            _product_text,
         ),
         sources_of(MeasureCitation, "measure"),
         Children(

@@ -91,5 +91,3 @@ def test_every_reader_answers_for_rows_stored_before_the_constraints_at_the_ends
 def test_a_calendar_span_ends_after_it_starts_or_at_the_end_of_the_calendar(entry, expected):
     start, end = span(entry)
     assert end == expected and start <= end
-
-
