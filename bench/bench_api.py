@@ -39,7 +39,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from bench.generate import analyze, delete_bench_states, delete_generated, generate_dispute  # noqa: E402
-from bench.setup import BENCH_DB, clean_start, truncate_bench_tables, vacuum  # noqa: E402
+from bench.setup import BENCH_DB, checked_database, clean_start, truncate_bench_tables, vacuum  # noqa: E402
 from bench.setup import environment as bench_environment  # noqa: E402
 from core.permalinks import PAGE_PATHS  # noqa: E402
 from disputes.api.serializers import API_PREFIX  # noqa: E402
@@ -599,14 +599,10 @@ def main(argv: list[str] | None = None) -> int:
     if not sizes or min(sizes) < 1 or args.repeat < 1 or args.warmup < 0:
         parser.error("sizes and --repeat must be positive, --warmup not negative")
 
-    if connection.vendor != "postgresql":
-        print("The benchmark needs PostgreSQL: unset DATABASE_URL (to use tradewatch_bench) or point it at PostgreSQL.")
+    dedicated = checked_database(args.allow_any_db)
+    if dedicated is None:
         return 2
     name = connection.settings_dict["NAME"]
-    dedicated = name == BENCH_DB
-    if not dedicated and not args.allow_any_db:
-        print(f"Refusing to run on database {name!r}: use {BENCH_DB} (unset DATABASE_URL) or pass --allow-any-db.")
-        return 2
     if HOST not in settings.ALLOWED_HOSTS and "*" not in settings.ALLOWED_HOSTS:
         settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, HOST]  # in-process requests only
 

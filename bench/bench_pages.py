@@ -33,7 +33,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from bench.generate import analyze, delete_bench_states, delete_generated, generate_dispute  # noqa: E402
-from bench.setup import BENCH_DB, clean_start, truncate_bench_tables  # noqa: E402
+from bench.setup import BENCH_DB, checked_database, clean_start, truncate_bench_tables  # noqa: E402
 from bench.setup import environment as bench_environment  # noqa: E402
 from disputes.models import Dispute, Event  # noqa: E402
 from timelines.models import TimelineEntry  # noqa: E402
@@ -128,14 +128,10 @@ def main(argv: list[str] | None = None) -> int:
     sizes = sorted({int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()})
     if args.repeat < 1 or args.warmup < 0 or any(n < 1 for n in sizes):
         parser.error("sizes and --repeat must be positive, --warmup not negative")
-    if connection.vendor != "postgresql":
-        print("The benchmark needs PostgreSQL: unset DATABASE_URL (to use tradewatch_bench) or point it at PostgreSQL.")
+    dedicated = checked_database(args.allow_any_db)
+    if dedicated is None:
         return 2
     name = connection.settings_dict["NAME"]
-    dedicated = name == BENCH_DB
-    if not dedicated and not args.allow_any_db:
-        print(f"Refusing to run on database {name!r}: use {BENCH_DB} (unset DATABASE_URL) or pass --allow-any-db.")
-        return 2
     keep = args.keep and not dedicated
     if HOST not in settings.ALLOWED_HOSTS and "*" not in settings.ALLOWED_HOSTS:
         settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, HOST]

@@ -31,7 +31,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 
 from bench.generate import analyze, delete_generated, generate_dispute  # noqa: E402
-from bench.setup import BENCH_DB, GENERATED_SLUG  # noqa: E402
+from bench.setup import BENCH_DB, GENERATED_SLUG, checked_database  # noqa: E402
 from bench.setup import environment as bench_environment  # noqa: E402
 from disputes.api.serializers import API_PREFIX  # noqa: E402
 from disputes.models import Dispute, Event  # noqa: E402
@@ -130,13 +130,10 @@ def main(argv: list[str] | None = None) -> int:
     sizes = sorted({int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()})
     if not sizes or min(sizes) < 1 or args.repeat < 1:
         parser.error("sizes and --repeat must be positive")
-    if connection.vendor != "postgresql":
-        print("The benchmark needs PostgreSQL: unset DATABASE_URL (to use tradewatch_bench) or point it at PostgreSQL.")
+    dedicated = checked_database(args.allow_any_db)
+    if dedicated is None:
         return 2
     name = connection.settings_dict["NAME"]
-    if name != BENCH_DB and not args.allow_any_db:
-        print(f"Refusing to run on database {name!r}: use {BENCH_DB} (unset DATABASE_URL) or pass --allow-any-db.")
-        return 2
     if HOST not in settings.ALLOWED_HOSTS and "*" not in settings.ALLOWED_HOSTS:
         settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, HOST]
     call_command("migrate", verbosity=0, interactive=False)

@@ -27,7 +27,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from bench.generate import analyze, delete_bench_states, delete_generated, generate_dispute  # noqa: E402
-from bench.setup import BENCH_DB, clean_start, truncate_bench_tables, vacuum  # noqa: E402
+from bench.setup import BENCH_DB, checked_database, clean_start, truncate_bench_tables, vacuum  # noqa: E402
 from bench.setup import environment as bench_environment  # noqa: E402
 from disputes.choices import EventKind  # noqa: E402
 from disputes.models import DisputeParty, Event, EventCitation, EventParticipant  # noqa: E402
@@ -246,14 +246,10 @@ def main(argv: list[str] | None = None) -> int:
     if not sizes or min(sizes) < 1 or args.repeat < 1:
         parser.error("sizes and --repeat must be positive")
 
-    if connection.vendor != "postgresql":
-        print("The benchmark needs PostgreSQL: unset DATABASE_URL (to use tradewatch_bench) or point it at PostgreSQL.")
+    dedicated = checked_database(args.allow_any_db)
+    if dedicated is None:
         return 2
     name = connection.settings_dict["NAME"]
-    dedicated = name == BENCH_DB
-    if not dedicated and not args.allow_any_db:
-        print(f"Refusing to run on database {name!r}: use {BENCH_DB} (unset DATABASE_URL) or pass --allow-any-db.")
-        return 2
 
     call_command("migrate", verbosity=0, interactive=False)
     clean_start(dedicated)

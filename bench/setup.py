@@ -52,6 +52,22 @@ def start_django(**defaults: str) -> None:
     django.setup()
 
 
+def checked_database(allow_any_db: bool) -> bool | None:
+    """Whether the connected database is the dedicated bench one; None, having said why, when a benchmark must not
+    run on it (it is not PostgreSQL, or it is another database and ``--allow-any-db`` was not given)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        print("The benchmark needs PostgreSQL: unset DATABASE_URL (to use tradewatch_bench) or point it at PostgreSQL.")
+        return None
+    name = connection.settings_dict["NAME"]
+    dedicated = name == BENCH_DB
+    if not dedicated and not allow_any_db:
+        print(f"Refusing to run on database {name!r}: use {BENCH_DB} (unset DATABASE_URL) or pass --allow-any-db.")
+        return None
+    return dedicated
+
+
 def truncate_bench_tables() -> None:
     """Empty every table of the domain apps (dedicated bench database only)."""
     from django.apps import apps
