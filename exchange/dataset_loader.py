@@ -185,6 +185,8 @@ class _Loader:
         measures_refresh_status(today=self.today, measures=Measure.objects.filter(dispute=self.dispute))
 
     def load_actors(self):
+        # Actors already in the database (e.g. from another dataset) may be referenced too, as parents included.
+        self.actors.update({actor.slug: actor for actor in Actor.objects.all()})
         for row in self.data.get("actors", []):
             where = f"actor {row.get('slug')!r}"
             code = row.get("code") or ""
@@ -202,9 +204,6 @@ class _Loader:
             self.actors[row["slug"]] = self.write(
                 where, actor_save, actor=actor, values={"slug": row["slug"], **values}
             )
-        # Actors already in the database (e.g. from another dataset) may be referenced too.
-        for actor in Actor.objects.exclude(slug__in=self.actors):
-            self.actors[actor.slug] = actor
 
     def load_sources(self):
         for row in self.data.get("sources", []):
