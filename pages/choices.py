@@ -9,3 +9,10 @@ class Lanes(models.TextChoices):
 
     SIDE = "side", _("by side")
     KIND = "kind", _("by kind")
+
+
+class Alignment(models.TextChoices):
+    """How the compare page lines disputes up (``?align=``)."""
+
+    DAY0 = "day0", _("on each dispute’s first measure (day 0)")
+    CALENDAR = "calendar", _("on calendar dates")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import changes_page, coming_up, dispute_list, embed, products, views
+from . import changes_page, coming_up, compare, dispute_list, embed, products, views
 
 app_name = "pages"
 
@@ -19,4 +19,5 @@ urlpatterns = [
     path("coming-up/", coming_up.coming_up, name="coming-up"),
     path("changes/", changes_page.changes, name="changes"),
     path("disputes/", dispute_list.dispute_list, name="dispute-list"),
+    path("compare/", compare.compare, name="compare"),
 ]
