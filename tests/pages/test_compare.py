@@ -184,3 +184,17 @@ def test_the_page_costs_the_same_queries_whatever_the_number_of_measures_and_lin
         )
     assert _queries(client, two) == before
     assert before <= 5
+
+
+def test_the_disputes_list_offers_a_form_that_opens_the_comparison(client, canada_china, disputes):
+    html = get(client, "/en/disputes/")
+    form = html.split('id="compare-pick"')[1].split("</form>")[0]
+    assert '<form id="compare-pick" class="filters" method="get" action="/en/compare/">' in html
+    for slug in ("canada-china", SECOND, THIRD):
+        assert f'name="d" value="{slug}"' in form
+    assert 'name="align"' in form and 'value="calendar"' in form
+
+
+def test_each_dispute_page_links_to_the_comparison(client, disputes):
+    html = get(client, f"/en/disputes/{SECOND}/")
+    assert 'id="compare-link" href="/en/compare/"' in html
