@@ -154,6 +154,21 @@ class _Loader:
     def measure(self, reference, where):
         return self._resolve(self.measures, reference, "measure", where)
 
+    def any_measure(self, target, where):
+        """The measure ``target`` names: a reference in this file, or ``{dispute: <slug>, measure: <reference>}``
+        for a measure of another dispute, which must already be loaded."""
+        if not isinstance(target, dict):
+            return self.measure(target, where)
+        dispute, reference = target.get("dispute"), target.get("measure")
+        if not dispute or not reference:
+            raise DatasetError(f"{where}: a measure of another dispute is written {{dispute: <slug>, measure: <ref>}}")
+        if dispute == self.dispute.slug:
+            return self.measure(reference, where)
+        found = Measure.objects.filter(dispute__slug=dispute, reference=reference).first()
+        if found is None:
+            raise DatasetError(f"{where}: no measure {reference!r} in dispute {dispute!r} (load that dataset first)")
+        return found
+
     def citation_rows(self, items, where) -> list[dict]:
         rows = []
         for item in items or []:
@@ -315,7 +330,7 @@ class _Loader:
             )
 
     def load_measures(self):
-        for row in self.data.get("measures", []):
+        for row in _stacking_order(self.data.get("measures", [])):
             reference = row["reference"]
             where = f"measure {reference!r}"
             if reference in self.measures:
@@ -358,11 +373,18 @@ class _Loader:
                 cases=[self.case(r, where) for r in row.get("cases") or []],
                 product_lines=products,
                 rate_periods=[self.period(r, where) for r in row.get("rate_periods") or []],
+                exemptions=self.exemptions(row.get("exemptions") or [], reference, where),
                 citations=self.citation_rows(row.get("sources"), where),
                 today=self.today,
             )
 
     def period(self, row, where) -> dict:
+        stacked = row.get("on_top_of")
+        on_top_of, on_top_of_measure = "", None
+        if stacked == "mfn":
+            on_top_of = "mfn"
+        elif stacked not in (None, ""):
+            on_top_of, on_top_of_measure = "measure", self.any_measure(stacked, f"{where}, on_top_of")
         return {
             "valid_from": _date(row.get("from"), where, required=True),
             "valid_to": _date(row.get("to"), where),
@@ -370,17 +392,45 @@ class _Loader:
             "kind": row.get("kind") or "standard",
             "state": row.get("state") or "in_force",
             "note": row.get("note") or "",
+            "exporter": self.actor(row.get("exporter"), where),
+            "on_top_of": on_top_of,
+            "on_top_of_measure": on_top_of_measure,
+            "base_rate": _decimal(row.get("base_rate"), where),
         }
+
+    def exemptions(self, rows, reference, where) -> list[dict]:
+        """A measure's exemptions; French descriptions come from ``measures.<ref>.exemptions`` (a list, same order)."""
+        french = ((self.french.get("measures") or {}).get(reference) or {}).get("exemptions") or []
+        exemptions = []
+        for index, row in enumerate(rows):
+            here = f"{where}, exemption {index}"
+            exemptions.append(
+                {
+                    "kind": row["kind"],
+                    "description": row["description"],
+                    "description_fr": (french[index] if index < len(french) else "") or "",
+                    "valid_from": _date(row.get("from"), here),
+                    "valid_to": _date(row.get("to"), here),
+                    "instrument": row.get("instrument") or "",
+                    "citations": self.citation_rows(row.get("sources"), here),
+                }
+            )
+        return exemptions
 
     def load_links(self):
         """Each measure's links are exactly the file's (a link the file no longer has is removed)."""
         links = {reference: [] for reference in self.measures}
         for row in self.data.get("links", []):
             where = f"link {row.get('from')} {row.get('type')} {row.get('to')}"
-            self.measure(row["from"], where)
-            links[row["from"]].append(
+            origin = row["from"]
+            if isinstance(origin, dict) and origin.get("dispute") != self.dispute.slug:
+                # Each dataset owns the links out of its own measures; another dataset's load would remove it.
+                raise DatasetError(f"{where}: write a link from another dispute's measure in that dispute's dataset")
+            origin = origin.get("measure") if isinstance(origin, dict) else origin
+            self.measure(origin, where)
+            links[origin].append(
                 {
-                    "to_measure": self.measure(row["to"], where),
+                    "to_measure": self.any_measure(row["to"], where),
                     "type": row["type"],
                     "contested": bool(row.get("contested")),
                     "note": row.get("note") or "",
@@ -424,6 +474,31 @@ class _Loader:
                 values={**lookup, **values},
                 measures=covered,
             )
+
+
+def _stacking_order(rows: list) -> list:
+    """The measures in file order, except that a measure another one is stacked on (``on_top_of: <reference>``)
+    comes before it, so its record exists when the stacked rate names it."""
+    by_reference = {row.get("reference"): row for row in rows}
+    ordered, placed, visiting = [], set(), set()
+
+    def place(row):
+        if id(row) in placed:
+            return
+        if id(row) in visiting:
+            raise DatasetError(f"measure {row.get('reference')!r}: rates stacked on each other in a circle")
+        visiting.add(id(row))
+        for period in row.get("rate_periods") or []:
+            base = period.get("on_top_of")
+            if isinstance(base, str) and base != "mfn" and base in by_reference:
+                place(by_reference[base])
+        visiting.discard(id(row))
+        placed.add(id(row))
+        ordered.append(row)
+
+    for row in rows:
+        place(row)
+    return ordered
 
 
 def _decimal(value, where):

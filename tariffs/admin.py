@@ -62,6 +62,7 @@ class RatePeriodFormSet(forms.BaseInlineFormSet):
                     valid_to=data.get("valid_to"),
                     rate_percent=data.get("rate_percent"),
                     state=data.get("state"),
+                    exporter=data.get("exporter"),
                 )
             )
         try:
@@ -72,10 +73,16 @@ class RatePeriodFormSet(forms.BaseInlineFormSet):
 
 class RatePeriodInline(admin.TabularInline):
     model = RatePeriod
+    fk_name = "measure"
     formset = RatePeriodFormSet
     extra = 0
     min_num = 0
-    fields = ["valid_from", "valid_to", "rate_percent", "kind", "state", "note"]
+    fields = ["exporter", "valid_from", "valid_to", "rate_percent", "kind", "state", "on_top_of", "on_top_of_measure",
+              "base_rate", "note"]  # fmt: skip
+    autocomplete_fields = ["exporter", "on_top_of_measure"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("exporter", "on_top_of_measure")
 
 
 class ProductLineInline(admin.TabularInline):

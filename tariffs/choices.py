@@ -39,6 +39,25 @@ class RateState(models.TextChoices):
     SUSPENDED = "suspended", _("Suspended")
 
 
+class StackedOn(models.TextChoices):
+    """What a rate is added to, as the sources say ("" when they do not say)."""
+
+    NOT_STATED = "", _("Not stated")
+    MFN = "mfn", _("The MFN (most-favoured-nation) tariff")
+    MEASURE = "measure", _("Another measure")
+
+
+class ExemptionKind(models.TextChoices):
+    TRADE_AGREEMENT = "trade_agreement", _("Goods qualifying under a trade agreement")
+    CUSMA_COMPLIANT = "cusma_compliant", _("CUSMA/USMCA-compliant goods")
+    IN_TRANSIT = "in_transit", _("Goods in transit")
+    REMISSION = "remission", _("Remission or refund")
+    REMISSION_ORDER = "remission_order", _("Remission order")
+    QUOTA = "quota", _("Within a quota")
+    PRODUCT = "product", _("Excluded product")
+    OTHER = "other", _("Other")
+
+
 class HsCodeBasis(models.TextChoices):
     OFFICIAL = "official", _("Official (from the legal text)")
     INFERRED = "inferred", _("Inferred from product names")

@@ -19,6 +19,7 @@ from disputes.models import FR_HELP, Actor, Case, Citation, Dispute, Event, Sour
 
 from . import rate_periods
 from .choices import (
+    ExemptionKind,
     ExposureBasis,
     HsCodeBasis,
     LinkType,
@@ -26,6 +27,7 @@ from .choices import (
     MeasureType,
     RateKind,
     RateState,
+    StackedOn,
     TradeFlow,
 )
 from .querysets import MeasureQuerySet, RatePeriodQuerySet
@@ -112,13 +114,14 @@ class Measure(TimestampedModel):
     def get_absolute_url(self):
         return record_url("measure", self.pk, in_language=True)
 
-    def period_on(self, day: dt.date):
-        """The rate period covering ``day`` (in force or suspended), or None (uses prefetched periods)."""
-        return rate_periods.period_on(self.rate_periods.all(), day)
+    def period_on(self, day: dt.date, *, exporter=None):
+        """The period that applies on ``day`` (in force or suspended) to ``exporter`` (an Actor, its id, or None for
+        the residual rate), or None (uses prefetched periods)."""
+        return rate_periods.period_for(self.rate_periods.all(), day, _actor_id(exporter))
 
     def is_in_force_on(self, day: dt.date) -> bool:
-        period = self.period_on(day)
-        return period is not None and period.state == RateState.IN_FORCE
+        """True if any period in state "in force" covers ``day`` (whichever exporter it is for)."""
+        return rate_periods.in_force_on(self.rate_periods.all(), day)
 
     def status_on(self, day: dt.date, *, periods=None) -> str | None:
         """The status on ``day`` (a ``MeasureStatus`` value), None before the announcement.
@@ -128,12 +131,18 @@ class Measure(TimestampedModel):
         periods = list(self.rate_periods.all() if periods is None else periods)
         return rate_periods.status_on(periods, day, announced_on=self.announced_on, current=self.status)
 
-    def rate_on(self, day: dt.date) -> Decimal | None:
-        """The ad valorem rate in force on ``day``; None when not in force or without a rate."""
-        period = self.period_on(day)
-        if period is None or period.state != RateState.IN_FORCE:
-            return None
-        return period.rate_percent
+    def rate_on(self, day: dt.date, *, exporter=None) -> Decimal | None:
+        """The ad valorem rate in force on ``day`` for ``exporter`` (its own period, else the residual rate), or
+        the residual rate when no exporter is named; None when not in force or without a rate."""
+        return rate_periods.rate_for(self.rate_periods.all(), day, _actor_id(exporter))
+
+    def total_on(self, day: dt.date, *, exporter=None) -> rate_periods.Total:
+        """The total duty on ``day`` (the rate plus what it is stacked on), or None with the reason why not."""
+        return rate_periods.total_for(self.rate_periods.all(), day, _actor_id(exporter))
+
+
+def _actor_id(actor) -> int | None:
+    return actor if actor is None or isinstance(actor, int) else actor.pk
 
 
 class ProductLine(models.Model):
@@ -191,6 +200,41 @@ class RatePeriod(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=RateKind.choices, default=RateKind.STANDARD)
     state = models.CharField(_("state"), max_length=10, choices=RateState.choices, default=RateState.IN_FORCE)
     note = models.CharField(_("note"), max_length=300, blank=True)
+    exporter = models.ForeignKey(
+        Actor,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rate_periods_as_exporter",
+        verbose_name=_("exporter"),
+        help_text=_("The exporter or group this rate is for; empty for the residual rate (everyone else)."),
+    )
+    on_top_of = models.CharField(
+        _("on top of"),
+        max_length=10,
+        choices=StackedOn.choices,
+        blank=True,
+        default=StackedOn.NOT_STATED,
+        help_text=_("What the rate is added to, as the sources say."),
+    )
+    on_top_of_measure = models.ForeignKey(
+        Measure,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rate_periods_stacked_on",
+        verbose_name=_("on top of measure"),
+        help_text=_("When the rate is added to another measure: that measure."),
+    )
+    base_rate = models.DecimalField(
+        _("base rate (%)"),
+        max_digits=7,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("The MFN rate the sources give, when the rate is added to it; empty if they do not give it."),
+    )
 
     objects = RatePeriodQuerySet.as_manager()
     history = HistoricalRecords(bases=[ChangeSetRecord])
@@ -208,7 +252,28 @@ class RatePeriod(models.Model):
                 condition=Q(rate_percent__isnull=True) | Q(rate_percent__gte=0),
                 name="tariffs_rateperiod_rate_not_negative",
             ),
-            models.UniqueConstraint(fields=["measure", "valid_from"], name="tariffs_rateperiod_unique_start"),
+            models.UniqueConstraint(
+                fields=["measure", "valid_from"],
+                condition=Q(exporter__isnull=True),
+                name="tariffs_rateperiod_unique_start",
+            ),
+            models.UniqueConstraint(
+                fields=["measure", "exporter", "valid_from"],
+                condition=Q(exporter__isnull=False),
+                name="tariffs_rateperiod_unique_exporter_start",
+            ),
+            models.CheckConstraint(
+                condition=(Q(on_top_of=StackedOn.MEASURE) & Q(on_top_of_measure__isnull=False))
+                | (~Q(on_top_of=StackedOn.MEASURE) & Q(on_top_of_measure__isnull=True)),
+                name="tariffs_rateperiod_stacked_measure_named",
+            ),
+            models.CheckConstraint(
+                condition=Q(base_rate__isnull=True) | (Q(on_top_of=StackedOn.MFN) & Q(base_rate__gte=0)),
+                name="tariffs_rateperiod_base_rate_on_mfn",
+            ),
+            models.CheckConstraint(
+                condition=~Q(on_top_of_measure=F("measure")), name="tariffs_rateperiod_not_stacked_on_itself"
+            ),
             models.CheckConstraint(condition=in_range("valid_from"), name="tariffs_rateperiod_valid_from_in_range"),
             models.CheckConstraint(
                 condition=in_range("valid_to", nullable=True), name="tariffs_rateperiod_valid_to_in_range"
@@ -224,8 +289,22 @@ class RatePeriod(models.Model):
     def clean(self):
         from django.core.exceptions import ValidationError
 
+        errors = {}
         if ends_before_start(self.valid_from, self.valid_to):
-            raise ValidationError({"valid_to": _("“Valid to” cannot be before “valid from”.")})
+            errors["valid_to"] = _("“Valid to” cannot be before “valid from”.")
+        if self.on_top_of == StackedOn.MEASURE and self.on_top_of_measure_id is None:
+            errors["on_top_of_measure"] = _("Name the measure this rate is added to.")
+        if self.on_top_of != StackedOn.MEASURE and self.on_top_of_measure_id is not None:
+            errors["on_top_of"] = _("Choose “another measure” to stack this rate on a measure.")
+        if self.base_rate is not None and self.on_top_of != StackedOn.MFN:
+            errors["base_rate"] = _("A base rate is the MFN rate: give it only for a rate on top of the MFN tariff.")
+        if self.on_top_of_measure_id is not None and self.on_top_of_measure_id == self.measure_id:
+            errors["on_top_of_measure"] = _("A rate cannot be stacked on its own measure.")
+        if errors:
+            raise ValidationError(errors)
+
+    def is_residual(self) -> bool:
+        return self.exporter_id is None
 
 
 class MeasureLink(models.Model):
@@ -275,6 +354,77 @@ class MeasureCitation(Citation):
         verbose_name_plural = _("measure citations")
         constraints = [
             models.UniqueConstraint(fields=["measure", "source", "field_name"], name="tariffs_measurecitation_unique"),
+        ]
+
+
+class MeasureExemption(models.Model):
+    """Goods or cases a measure does not apply to, or a remission of it (CUSMA-compliant goods, goods in transit,
+    a remission order), with the instrument that says so and its sources."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="exemptions")
+    kind = models.CharField(_("kind"), max_length=20, choices=ExemptionKind.choices)
+    description = models.TextField(_("description"))
+    description_fr = models.TextField(_("description (French)"), blank=True, help_text=FR_HELP)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True, validators=[validate_date_in_range])
+    valid_to = models.DateField(
+        _("valid to"),
+        null=True,
+        blank=True,
+        validators=[validate_date_in_range],
+        help_text=_("Last day; empty if open-ended or not known."),
+    )
+    instrument = models.CharField(_("instrument"), max_length=300, blank=True)
+
+    history = HistoricalRecords(bases=[ChangeSetRecord])
+
+    class Meta:
+        ordering = ["measure", "valid_from", "id"]
+        verbose_name = _("exemption or remission")
+        verbose_name_plural = _("exemptions and remissions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True) | window_condition("valid_from", "valid_to"),
+                name="tariffs_measureexemption_valid_window",
+            ),
+            models.CheckConstraint(condition=~Q(description=""), name="tariffs_measureexemption_has_description"),
+            models.UniqueConstraint(fields=["measure", "kind", "description"], name="tariffs_measureexemption_unique"),
+            models.CheckConstraint(
+                condition=in_range("valid_from", nullable=True), name="tariffs_measureexemption_valid_from_in_range"
+            ),
+            models.CheckConstraint(
+                condition=in_range("valid_to", nullable=True), name="tariffs_measureexemption_valid_to_in_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.description}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if ends_before_start(self.valid_from, self.valid_to):
+            raise ValidationError({"valid_to": _("“Valid to” cannot be before “valid from”.")})
+
+    def applies_on(self, day: dt.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
+
+
+class MeasureExemptionCitation(Citation):
+    """A source for an exemption or remission."""
+
+    exemption = models.ForeignKey(MeasureExemption, on_delete=models.CASCADE, related_name="citations")
+    cited_field = "exemption"
+
+    history = HistoricalRecords(bases=[ChangeSetRecord])
+
+    class Meta:
+        ordering = ["exemption", "id"]
+        verbose_name = _("exemption citation")
+        verbose_name_plural = _("exemption citations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["exemption", "source", "field_name"], name="tariffs_measureexemptioncitation_unique"
+            ),
         ]
 
 

@@ -8,7 +8,7 @@ import datetime as dt
 
 from django.apps import apps
 from django.db import models
-from django.db.models import Case, CharField, Exists, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, CharField, DecimalField, Exists, F, OuterRef, Q, Subquery, Value, When
 
 from .choices import MeasureStatus, RateState
 from .rate_periods import covering
@@ -32,9 +32,29 @@ class MeasureQuerySet(models.QuerySet):
         """Measures with a period in state "in force" that covers ``on``."""
         return self.filter(Exists(self._periods_in_force_on(on)))
 
-    def with_rate_on(self, day: dt.date):
-        """Annotate ``rate_on_date``: the ad valorem rate in force on ``day`` (None if none)."""
-        return self.annotate(rate_on_date=Subquery(self._periods_in_force_on(day).values("rate_percent")[:1]))
+    def with_rate_on(self, day: dt.date, *, exporter=None):
+        """Annotate ``rate_on_date``: the ad valorem rate in force on ``day`` (None if none).
+
+        For ``exporter`` (an Actor) its own period covering ``day`` if it has one, otherwise the residual
+        period; without an exporter, the residual rate. The SQL form of ``rate_periods.rate_for``.
+        """
+        RatePeriod = apps.get_model("tariffs", "RatePeriod")
+
+        groups = Q(exporter__isnull=True) if exporter is None else Q(exporter__isnull=True) | Q(exporter=exporter)
+        applying = (
+            RatePeriod.objects.filter(measure=OuterRef("pk"))
+            .covering(day)
+            .filter(groups)
+            .order_by(F("exporter").asc(nulls_last=True))  # the exporter's own period before the residual one
+            .annotate(
+                rate_if_in_force=Case(
+                    When(state=RateState.IN_FORCE, then=F("rate_percent")),
+                    default=Value(None),
+                    output_field=DecimalField(max_digits=7, decimal_places=3),
+                )
+            )
+        )
+        return self.annotate(rate_on_date=Subquery(applying.values("rate_if_in_force")[:1]))
 
     def with_status_on(self, day: dt.date):
         """Annotate ``status_on_date``: the status on ``day`` (None before ``announced_on``).

@@ -2,24 +2,36 @@
 
 ``valid_to`` is the last day a period applies (inclusive); ``None`` means open-ended. The SQL form
 of "covers day D" is :func:`covering`; the Python form is :func:`covers`. They must agree. Likewise
-"status on D" is :func:`status_on` here and ``MeasureQuerySet.with_status_on`` in SQL.
+"status on D" is :func:`status_on` here and ``MeasureQuerySet.with_status_on`` in SQL, and "rate on D for an
+exporter" is :func:`rate_for` here and ``MeasureQuerySet.with_rate_on`` in SQL.
+
+A measure may hold several rates at once, one per exporter or group (``exporter``) plus the residual rate for
+everyone else (no exporter). Periods overlap only across those groups, never within one. The rate on D for a
+named exporter is its own period covering D if it has one, otherwise the residual period covering D.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from typing import Protocol
+from decimal import Decimal
+from typing import NamedTuple, Protocol
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
-from .choices import MeasureStatus, RateState
+from .choices import MeasureStatus, RateState, StackedOn
 
 
 class PeriodLike(Protocol):
     valid_from: dt.date
     valid_to: dt.date | None
     state: str
+
+
+def group_of(period) -> int | None:
+    """The group a period belongs to for the no-overlap rule: its exporter's id, None for the residual rate."""
+    return getattr(period, "exporter_id", None)
 
 
 def covering(day: dt.date, prefix: str = "") -> Q:
@@ -40,21 +52,82 @@ def overlap(a: PeriodLike, b: PeriodLike) -> bool:
 
 
 def find_overlaps(periods: Sequence[PeriodLike]) -> list[tuple[int, int]]:
-    """Index pairs (i, j), i < j, of periods that share at least one day."""
+    """Index pairs (i, j), i < j, of periods of the same exporter (or both residual) that share at least one day."""
     ordered = sorted(range(len(periods)), key=lambda i: periods[i].valid_from)
     pairs = []
     for pos, i in enumerate(ordered):
         for j in ordered[pos + 1 :]:
-            if overlap(periods[i], periods[j]):
-                pairs.append((min(i, j), max(i, j)))
-            elif periods[j].valid_from > (periods[i].valid_to or dt.date.max):
+            if periods[j].valid_from > (periods[i].valid_to or dt.date.max):
                 break
-    return pairs
+            if group_of(periods[i]) == group_of(periods[j]) and overlap(periods[i], periods[j]):
+                pairs.append((min(i, j), max(i, j)))
+    return sorted(pairs)
 
 
 def period_on(periods: Iterable[PeriodLike], day: dt.date):
-    """The period covering ``day``, or None."""
-    return next((p for p in periods if covers(p, day)), None)
+    """The period covering ``day`` that decides the measure's state: one in force if any, else any, else None."""
+    covering_day = [p for p in periods if covers(p, day)]
+    return next((p for p in covering_day if p.state == RateState.IN_FORCE), None) or next(iter(covering_day), None)
+
+
+def in_force_on(periods: Iterable[PeriodLike], day: dt.date) -> bool:
+    """True if a period in state "in force" covers ``day``, whichever exporter it is for."""
+    return any(p.state == RateState.IN_FORCE and covers(p, day) for p in periods)
+
+
+def period_for(periods: Iterable[PeriodLike], day: dt.date, exporter_id: int | None = None):
+    """The period that applies to ``exporter_id`` on ``day``: its own covering period, else the residual one.
+
+    With no exporter named, the residual period. None if neither covers ``day``.
+    """
+    own = residual = None
+    for period in periods:
+        if not covers(period, day):
+            continue
+        group = group_of(period)
+        if exporter_id is not None and group == exporter_id:
+            own = period
+        elif group is None:
+            residual = period
+    return own or residual
+
+
+def rate_for(periods: Iterable[PeriodLike], day: dt.date, exporter_id: int | None = None) -> Decimal | None:
+    """The rate in force on ``day`` for ``exporter_id`` (the residual rate if None): None if not in force."""
+    period = period_for(periods, day, exporter_id)
+    if period is None or period.state != RateState.IN_FORCE:
+        return None
+    return period.rate_percent
+
+
+class Total(NamedTuple):
+    """The total duty on a day (the rate plus what it is added to), or None and the reason it cannot be stated."""
+
+    rate: Decimal | None
+    reason: str = ""
+
+
+def total_for(periods: Iterable[PeriodLike], day: dt.date, exporter_id: int | None = None) -> Total:
+    """The total on ``day`` for ``exporter_id``: the MFN base rate plus the rate when the sources give the base;
+    the other measure's rate on ``day`` (for the same exporter) plus the rate when stacked on a measure.
+
+    Never guessed: without a stated base, the total is None with the reason.
+    """
+    period = period_for(periods, day, exporter_id)
+    if period is None or period.state != RateState.IN_FORCE:
+        return Total(None, str(_("Not in force on this date.")))
+    if period.rate_percent is None:
+        return Total(None, str(_("No rate recorded for this period.")))
+    if period.on_top_of == StackedOn.MFN:
+        if period.base_rate is None:
+            return Total(None, str(_("Added to the MFN tariff, whose rate the sources do not give.")))
+        return Total(period.base_rate + period.rate_percent)
+    if period.on_top_of == StackedOn.MEASURE:
+        base = rate_for(period.on_top_of_measure.rate_periods.all(), day, exporter_id)
+        if base is None:
+            return Total(None, str(_("Added to another measure that has no rate in force on this date.")))
+        return Total(base + period.rate_percent)
+    return Total(None, str(_("The sources do not say what this rate is added to.")))
 
 
 def derive_status(periods: Sequence[PeriodLike], today: dt.date, current: str) -> str:
@@ -64,7 +137,7 @@ def derive_status(periods: Sequence[PeriodLike], today: dt.date, current: str) -
     """
     if not periods:
         return MeasureStatus.PROPOSED if current == MeasureStatus.PROPOSED else MeasureStatus.ANNOUNCED
-    period = period_on(periods, today)
+    period = period_on(periods, today)  # in force if any period in force covers the day
     if period is not None:
         return MeasureStatus.IN_FORCE if period.state == RateState.IN_FORCE else MeasureStatus.SUSPENDED
     if any(p.valid_from > today for p in periods):

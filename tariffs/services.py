@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,42 +20,120 @@ from disputes.services import apply_plans, citation_plan, stored
 
 from . import rate_periods
 from .choices import RateState
-from .models import ExposureFigure, Measure, MeasureCitation, MeasureLink, ProductLine, RatePeriod
+from .models import (
+    ExposureFigure,
+    Measure,
+    MeasureCitation,
+    MeasureExemption,
+    MeasureExemptionCitation,
+    MeasureLink,
+    ProductLine,
+    RatePeriod,
+)
 
 
 def _period_label(period) -> str:
     end = period.valid_to.isoformat() if period.valid_to else _("open-ended")
-    return f"{period.valid_from.isoformat()} – {end}"
+    label = f"{period.valid_from.isoformat()} – {end}"
+    exporter = getattr(period, "exporter", None) if period.exporter_id else None
+    return f"{label} ({exporter})" if exporter is not None else label
 
 
 def rate_periods_validate(periods: Sequence) -> None:
-    """Raise ValidationError naming every pair of periods that overlap or window that is inverted."""
+    """Raise ValidationError naming every pair of periods that overlap or window that is inverted.
+
+    Periods overlap only within one group: the same exporter, or the residual rate. Besides the list under
+    ``rate_periods``, the later period of each overlapping pair is named by its index
+    (``rate_periods.3.valid_from``), as the API names a nested field.
+    """
     messages = []
     for period in periods:
         if ends_before_start(period.valid_from, period.valid_to):
             messages.append(_("Period %(period)s ends before it starts.") % {"period": _period_label(period)})
         if period.rate_percent is not None and period.rate_percent < 0:
             messages.append(_("A rate cannot be negative (%(rate)s).") % {"rate": period.rate_percent})
+    errors = {}
     if not messages:
         for i, j in rate_periods.find_overlaps(periods):
-            messages.append(
-                _("Rate periods %(a)s and %(b)s overlap; periods of one measure cannot share a day.")
-                % {"a": _period_label(periods[i]), "b": _period_label(periods[j])}
-            )
+            text = _(
+                "Rate periods %(a)s and %(b)s overlap; periods of one measure for the same exporter cannot share a day."
+            ) % {"a": _period_label(periods[i]), "b": _period_label(periods[j])}
+            messages.append(text)
+            errors.setdefault(f"rate_periods.{j}.valid_from", []).append(text)
     if messages:
-        raise ValidationError({"rate_periods": messages})
+        raise ValidationError({"rate_periods": messages, **errors})
 
 
-PERIOD_KEY = ("valid_from",)
-PERIOD_FIELDS = ("valid_from", "valid_to", "rate_percent", "kind", "state", "note")
+PERIOD_KEY = ("exporter", "valid_from")
+PERIOD_FIELDS = (
+    "valid_from", "valid_to", "rate_percent", "kind", "state", "note", "exporter", "on_top_of", "on_top_of_measure",
+    "base_rate",
+)  # fmt: skip
+PERIOD_DEFAULTS = {"rate_percent": None, "note": "", "exporter": None, "on_top_of": "", "on_top_of_measure": None,
+                   "base_rate": None}  # fmt: skip
 
 
 def _period_plan(measure: Measure, rows: Iterable[Mapping]) -> ChildPlan:
     """The plan making ``measure``'s periods exactly ``rows``: each checked, then all together (overlaps)."""
-    rows = [{"rate_percent": None, "note": "", **values} for values in rows]
+    rows = [{**PERIOD_DEFAULTS, **values} for values in rows]
     plan = ChildPlan.build(measure, RatePeriod, "measure", PERIOD_KEY, rows, error_key="rate_periods")
     if not plan.errors:
         rate_periods_validate([RatePeriod(**values) for values in rows])
+        stacked_on_itself = [
+            index for index, row in enumerate(rows)
+            if measure.pk is not None and getattr(row["on_top_of_measure"], "pk", None) == measure.pk
+        ]  # fmt: skip
+        for index in stacked_on_itself:
+            plan.errors[f"rate_periods.{index}.on_top_of_measure"] = [_("A rate cannot be stacked on its own measure.")]
+    return plan
+
+
+EXEMPTION_KEY = ("kind", "description")
+EXEMPTION_DEFAULTS = {"description_fr": "", "valid_from": None, "valid_to": None, "instrument": ""}
+
+
+@dataclass
+class _ExemptionsPlan:
+    """The exemptions of a measure and, for each, its citations: written together, checked before any write."""
+
+    exemptions: ChildPlan
+    citations: list[tuple[tuple, ChildPlan]] = field(default_factory=list)
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+    def apply(self, measure: Measure) -> bool:
+        changed = self.exemptions.apply(measure)
+        stored_exemptions = {(e.kind, e.description): e for e in MeasureExemption.objects.filter(measure=measure)}
+        for key, plan in self.citations:
+            changed = plan.apply(stored_exemptions[key]) or changed
+        return changed
+
+
+def _exemption_plan(measure: Measure, rows: Iterable[Mapping]) -> _ExemptionsPlan:
+    """The plan making ``measure``'s exemptions exactly ``rows`` (each with ``citations``, at least one)."""
+    rows = [{**EXEMPTION_DEFAULTS, **values} for values in rows]
+    own = [{k: v for k, v in row.items() if k != "citations"} for row in rows]
+    plan = _ExemptionsPlan(
+        ChildPlan.build(measure, MeasureExemption, "measure", EXEMPTION_KEY, own, error_key="exemptions")
+    )
+    plan.errors.update(plan.exemptions.errors)
+    stored_exemptions = (
+        {(e.kind, e.description): e for e in MeasureExemption.objects.filter(measure=measure)} if measure.pk else {}
+    )
+    keys = [(row.get("kind"), row.get("description")) for row in own]
+    if len(set(keys)) != len(keys):
+        plan.errors["exemptions"] = [_("Each exemption (kind and description) may appear once.")]
+    for index, (key, row) in enumerate(zip(keys, rows, strict=True)):
+        citations = [{"field_name": "", "locator": "", "quote": "", **c} for c in row.get("citations") or []]
+        if not citations:
+            plan.errors[f"exemptions.{index}.sources"] = [_("Give at least one source.")]
+            continue
+        exemption = stored_exemptions.get(key) or MeasureExemption()
+        citation_plan = ChildPlan.build(
+            exemption, MeasureExemptionCitation, "exemption", ("source", "field_name"), citations,
+            error_key=f"exemptions.{index}.sources",
+        )  # fmt: skip
+        plan.errors.update(citation_plan.errors)
+        plan.citations.append((key, citation_plan))
     return plan
 
 
@@ -91,20 +170,27 @@ def measure_save(
     cases: Iterable | None = None,
     related_events: Iterable | None = None,
     links: Iterable[Mapping] | None = None,
+    exemptions: Iterable[Mapping] | None = None,
     today: dt.date,
 ) -> Measure:
     """Create or change a measure: its own ``values`` and, for each list given, exactly those children.
 
     A list not given is kept as it is (a new measure needs its targets and at least one source). Children
-    are matched by natural key (a period by its first day, a product line by its HS code, a citation by
-    source and field, a link by target and type), so only what differs is written. Either everything is
+    are matched by natural key (a period by its exporter and first day, a product line by its HS code, a citation
+    by source and field, a link by target and type, an exemption by kind and description, with its own
+    ``citations``), so only what differs is written. Either everything is
     written or nothing is; errors name the field (``rate_periods.0.valid_to``, ``product_lines``, ``applies_to`` …).
     """
     measure = stored(Measure, measure)
     creating = measure.pk is None
     errors = {}
     plans = []
-    for rows, plan_of in ((rate_periods, _period_plan), (product_lines, _product_plan), (links, _link_plan)):
+    for rows, plan_of in (
+        (rate_periods, _period_plan),
+        (product_lines, _product_plan),
+        (links, _link_plan),
+        (exemptions, _exemption_plan),
+    ):
         if rows is not None:
             try:
                 plans.append(plan_of(measure, rows))
@@ -168,40 +254,35 @@ def measure_suspend(*, measure: Measure, from_date: dt.date, until: dt.date | No
     if until is not None and until < from_date:
         raise ValidationError({"until": _("The suspension cannot end before it starts.")})
     periods = sorted(measure.rate_periods.all(), key=lambda p: p.valid_from)
-    current = rate_periods.period_on(periods, from_date)
-    if current is None or current.state != RateState.IN_FORCE:
+    # Every rate in force on ``from_date`` (the residual one and each exporter's) is suspended for the window.
+    in_force = [p for p in periods if p.state == RateState.IN_FORCE and rate_periods.covers(p, from_date)]
+    current = {rate_periods.group_of(p): p for p in in_force}
+    if not current:
         raise ValidationError(
             {"from_date": _("%(measure)s is not in force on %(day)s.") % {"measure": measure, "day": from_date}}
         )
     window_end = until or dt.date.max
     rows = []
     for period in periods:
-        values = {
-            "valid_from": period.valid_from,
-            "valid_to": period.valid_to,
-            "rate_percent": period.rate_percent,
-            "kind": period.kind,
-            "state": period.state,
-            "note": period.note,
-        }
+        values = {name: getattr(period, name) for name in PERIOD_FIELDS}
         end = period.valid_to or dt.date.max
-        if end < from_date or period.valid_from > window_end:
+        if end < from_date or period.valid_from > window_end or rate_periods.group_of(period) not in current:
             rows.append(values)
             continue
         if period.valid_from < from_date:
             rows.append({**values, "valid_to": from_date - dt.timedelta(days=1)})
         if until is not None and end > until:
             rows.append({**values, "valid_from": until + dt.timedelta(days=1)})
-    rows.append(
-        {
-            "valid_from": from_date,
-            "valid_to": until,
-            "rate_percent": current.rate_percent,
-            "kind": current.kind,
-            "state": RateState.SUSPENDED,
-            "note": _("Suspended"),
-        }
-    )
+    for period in current.values():
+        rows.append(
+            {
+                **{name: getattr(period, name) for name in PERIOD_FIELDS},
+                "valid_from": from_date,
+                "valid_to": until,
+                "state": RateState.SUSPENDED,
+                "note": _("Suspended"),
+            }
+        )
     measure_replace_rate_periods(measure=measure, periods=rows, today=today)
     return measure
 
