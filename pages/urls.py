@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import changes_page, coming_up, compare, dispute_list, embed, products, views
+from . import actor_page, changes_page, coming_up, compare, dispute_list, embed, products, views
 
 app_name = "pages"
 
@@ -11,7 +11,7 @@ urlpatterns = [
     path("measures/", views.measure_list, name="measure-list"),
     path("measures/<int:pk>/", views.measure_detail, name="measure-detail"),
     path("events/<int:pk>/", views.event_detail, name="event-detail"),
-    path("actors/<slug:slug>/", views.actor_detail, name="actor-detail"),
+    path("actors/<slug:slug>/", actor_page.actor_detail, name="actor-detail"),
     path("cases/<int:pk>/", views.case_detail, name="case-detail"),
     path("sources/<int:pk>/", views.source_detail, name="source-detail"),
     path("search/", views.search, name="search"),
