@@ -174,17 +174,6 @@ def actor(identifier: str) -> Actor | None:
     return actor_identified_by(identifier)
 
 
-def actor_detail(actor: Actor) -> dict:
-    events = list(Event.objects.involving(actor).select_related("dispute").order_by("-date", "-id")[:50])
-    return {
-        "events": events,
-        "imposed": list(Measure.objects.imposed_by(actor).order_by("announced_on", "id")),
-        "targeted": list(Measure.objects.applies_to(actor).select_related("imposed_by").order_by("announced_on", "id")),
-        "cases": list(Case.objects.filter(Q(complainant=actor) | Q(respondent=actor)).order_by("initiated_on")),
-        "children": list(actor.children.order_by("name")),
-    }
-
-
 def case_detail(pk: int) -> Case:
     """The case as its API answer reads it, plus its steps (with their sources) and the measures it concerns."""
     steps = Prefetch("events", queryset=Event.objects.order_by("date", "id").prefetch_related(event_citations()))

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.revisions import revision_at
-from disputes.models import Actor, Dispute, Source
+from disputes.models import Dispute, Source
 from disputes.selectors import dispute_sides
 from tariffs.exposure import METHOD as TRADE_COVERED_METHOD
 from tariffs.filters import MeasureFilter
@@ -198,11 +198,6 @@ def _history_context(revisions, version) -> dict:
         "revision_count": len(revisions),
         "version": version,
     }
-
-
-def actor_detail(request, slug):
-    actor = selectors.actor(slug) or get_object_or_404(Actor, slug=slug)
-    return render(request, "disputes/actor_detail.html", {"actor": actor, **selectors.actor_detail(actor)})
 
 
 def case_detail(request, pk):

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from disputes.models import Actor, Source
+from disputes.models import Source
 from pages import selectors
 from tariffs.models import Measure
 from tests.factories import build_busy_world
@@ -74,20 +74,6 @@ def test_the_case_page_reads_steps_their_sources_and_measures_from_its_prefetche
     assert len(steps) == 3 and [day for day, _ in steps] == sorted(day for day, _ in steps)
     assert all("Shared gazette" in titles for _, titles in steps)
     assert len(measures) == 6 and all(parties)
-
-
-def test_the_actor_page_lists_its_events_measures_cases_and_children(world, django_assert_num_queries):
-    hub = Actor.objects.get(pk=world["hub"].pk)
-    with django_assert_num_queries(5):
-        found = selectors.actor_detail(hub)
-    with django_assert_num_queries(0):
-        disputes = {event.dispute.slug for event in found["events"]}
-        imposers = {measure.imposed_by.slug for measure in found["targeted"]}
-    assert set(found) == {"events", "imposed", "targeted", "cases", "children"}
-    assert len(found["events"]) == len(world["events"]) and disputes == {d.slug for d in world["disputes"]}
-    assert len(found["targeted"]) == len(world["measures"]) and hub.slug in imposers
-    assert {m.imposed_by_id for m in found["imposed"]} == {hub.pk}
-    assert len(found["children"]) == 2 * len(world["disputes"]) and found["cases"] == []
 
 
 def test_a_source_page_lists_each_record_citing_it_once(world, django_assert_num_queries):
