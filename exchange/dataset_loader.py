@@ -36,6 +36,8 @@ class LoadReport:
     created: Counter = field(default_factory=Counter)
     updated: Counter = field(default_factory=Counter)
     deleted: Counter = field(default_factory=Counter)
+    #: Links to a measure of a dispute not loaded yet: written when this dataset is loaded again after that one.
+    waiting: list[str] = field(default_factory=list)
 
     @classmethod
     def of(cls, written: ChangeSet) -> LoadReport:
@@ -54,7 +56,7 @@ class LoadReport:
         return [
             f"{name}: {self.created[name]} created, {self.updated[name]} updated, {self.deleted[name]} deleted"
             for name in models_seen
-        ]
+        ] + [f"Waiting for another dataset: {link}" for link in self.waiting]
 
 
 def _read_yaml(path: Path):
@@ -91,7 +93,9 @@ def load_dataset(name: str, *, today: dt.date | None = None) -> LoadReport:
             loader.run()
     except (KeyError, TypeError, AttributeError) as exc:
         raise DatasetError(f"{path.name}: malformed entry after {loader.last_where or 'the start'}: {exc!r}") from exc
-    return LoadReport.of(written)
+    report = LoadReport.of(written)
+    report.waiting = loader.waiting
+    return report
 
 
 class _Loader:
@@ -107,6 +111,7 @@ class _Loader:
         self.cases: dict[str, Case] = {}
         self.events: dict[str, Event] = {}
         self.measures: dict[str, Measure] = {}
+        self.waiting: list[str] = []
 
     # --- generic helpers -------------------------------------------------------------------
 
@@ -428,6 +433,15 @@ class _Loader:
                 raise DatasetError(f"{where}: write a link from another dispute's measure in that dispute's dataset")
             origin = origin.get("measure") if isinstance(origin, dict) else origin
             self.measure(origin, where)
+            target = row["to"]
+            if (
+                isinstance(target, dict)
+                and target.get("dispute")
+                and not Dispute.objects.filter(slug=target["dispute"]).exists()
+            ):
+                # Two datasets may link to each other: the link waits until the other one is loaded.
+                self.waiting.append(f"{where} (load {target.get('dispute')}, then this dataset again)")
+                continue
             links[origin].append(
                 {
                     "to_measure": self.any_measure(row["to"], where),
