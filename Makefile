@@ -4,7 +4,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
-DATASET ?= --all  # one dataset: make run DATASET=canada-china
+# Every dataset by default; one of them with e.g. `make run DATASET=canada-china`.
+DATASET ?= --all
 
 .DEFAULT_GOAL := help
 .PHONY: help run setup test lint format migrate load check-python clean bench vendor stack backup restore loadtest lock audit audit-db
