@@ -30,7 +30,9 @@ PARTICIPANTS = event_participants()
 
 
 def home(today: dt.date) -> dict:
-    disputes = list(Dispute.objects.select_related("dispute_summary").order_by("-started_on", "slug"))
+    disputes = list(
+        Dispute.objects.select_related("dispute_summary").defer("dispute_summary__data").order_by("-started_on", "slug")
+    )
     latest = list(
         TimelineEntry.objects.filter(record_type="event", date__lte=today)
         .select_related("dispute")
@@ -40,7 +42,12 @@ def home(today: dt.date) -> dict:
 
 
 def dispute_summary(dispute: Dispute) -> DisputeSummary | None:
-    return DisputeSummary.objects.filter(dispute=dispute).first()
+    """The stored summary as the dispute page reads it: its ``glance``, not the whole ``data`` (read only for
+    a summary stored before glances were)."""
+    summary = DisputeSummary.objects.filter(dispute=dispute).defer("data").first()
+    if summary is not None and not summary.glance:
+        summary.glance = summary.data
+    return summary
 
 
 def measures_page(queryset):

@@ -50,8 +50,10 @@ def dispute_detail(request, slug):
     view = TimelineViewForm(request.GET)
     page_form = dispute_page.TimelinePageForm(request.GET)
     entries = filters.qs if filters.is_valid() else TimelineEntry.objects.none()
-    bounds = dispute_page.timeline_bounds(entries, today=today)
-    listing = dispute_page.year_page(entries, page_form, given(request.GET), bounds=bounds)
+    version = dispute_page.refresh_version(dispute)
+    years = dispute_page.timeline_years(entries, today=today, version=version, filters=_filters_key(filters))
+    bounds = dispute_page.timeline_bounds(years)
+    listing = dispute_page.year_page(entries, page_form, given(request.GET), years=years, bounds=bounds)
     summary = selectors.dispute_summary(dispute)
     as_of_form = MeasureDayForm(request.GET)
     series = dispute_page.chart_series(dispute, sides, summary)
@@ -85,7 +87,7 @@ def dispute_detail(request, slug):
         "side_names": {side.slug: side.name for side in sides},
         "chain": dispute_page.retaliation_graph(dispute, sides),
         "cases": dispute_page.latest_cases(dispute),
-        "actors": dispute_page.actors_of(dispute),
+        "actors": dispute_page.actors_of(dispute, version=version),
     }
     template = (
         "pages/partials/timeline.html"
@@ -95,6 +97,14 @@ def dispute_detail(request, slug):
     response = render(request, template, context)
     patch_vary_headers(response, ("HX-Request", "HX-Target"))
     return response
+
+
+def _filters_key(filters) -> str:
+    """The valid filters that chose the page's entries, as a stable text (invalid filters choose none)."""
+    if not filters.is_valid():
+        return "invalid"
+    data = filters.form.data
+    return repr(sorted((name, sorted(data.getlist(name))) for name in filters.form.fields if name in data))
 
 
 def _api_query(filters) -> str:
@@ -119,7 +129,7 @@ def _state_of_play(dispute, summary, day) -> dict | None:
         return {"as_of": day, "data": data, "text_en": data["text_en"], "text_fr": data["text_fr"], "dated": True}
     if summary is None:
         return None
-    return {"as_of": summary.as_of, "data": summary.data, "text_en": summary.text_en, "text_fr": summary.text_fr}
+    return {"as_of": summary.as_of, "data": summary.glance, "text_en": summary.text_en, "text_fr": summary.text_fr}
 
 
 def measure_list(request):

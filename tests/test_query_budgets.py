@@ -58,7 +58,7 @@ API = {
 
 PAGES = {
     "home": (lambda w: "/en/", 3),
-    "dispute": (lambda w: f"/en/disputes/{_dispute(w).slug}/", 18),
+    "dispute": (lambda w: f"/en/disputes/{_dispute(w).slug}/", 11),
     "measures": (lambda w: "/en/measures/", 4),
     "measures on a day": (lambda w: "/en/measures/?in_force_on=2025-04-01", 4),
     "measure": (lambda w: f"/en/measures/{_middle_measure(w).pk}/", 21),

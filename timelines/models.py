@@ -72,6 +72,9 @@ class DisputeSummary(models.Model):
     dispute = models.OneToOneField(Dispute, on_delete=models.CASCADE, related_name="dispute_summary")
     as_of = models.DateField(_("as of"))
     data = models.JSONField(default=dict)
+    # ``data`` with its long lists cut to what the dispute page shows (summaries.glance_of): at 100k events
+    # ``data`` is most of a megabyte, read on every view of the page.
+    glance = models.JSONField(default=dict)
     text_en = models.TextField(_("summary (English)"), blank=True)
     text_fr = models.TextField(_("summary (French)"), blank=True)
     refreshed_at = models.DateTimeField(_("refreshed at"))

@@ -21,7 +21,7 @@ from tariffs.models import Measure
 from .builders import Scope, build_entries
 from .choices import RecordType
 from .models import DisputeSummary, RefreshRequest, RefreshState, TimelineEntry
-from .summaries import build_summary
+from .summaries import build_summary, glance_of
 
 logger = logging.getLogger(__name__)
 
@@ -207,13 +207,16 @@ def _save_summary(dispute, today: dt.date) -> DisputeSummary:
     data = build_summary(dispute, today)
     text_en, text_fr = data.pop("text_en"), data.pop("text_fr")
     summary = DisputeSummary.objects.filter(dispute=dispute).first()
-    if summary and (summary.as_of, summary.data, summary.text_en, summary.text_fr) == (today, data, text_en, text_fr):
+    glance = glance_of(data)
+    stored = (summary.as_of, summary.data, summary.glance, summary.text_en, summary.text_fr) if summary else None
+    if stored == (today, data, glance, text_en, text_fr):
         return summary
     summary, _ = DisputeSummary.objects.update_or_create(
         dispute=dispute,
         defaults={
             "as_of": today,
             "data": data,
+            "glance": glance,
             "text_en": text_en,
             "text_fr": text_fr,
             "refreshed_at": timezone.now(),

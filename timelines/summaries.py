@@ -26,6 +26,7 @@ from .state_of_play import latest_diplomacy, next_changes, open_cases
 
 LATEST = 5
 EXAMPLES = 3
+GLANCE_MEASURES = 4  # the measures in force the dispute page names per side (the rest are counted)
 
 
 def _in_english(text) -> str:
@@ -123,6 +124,16 @@ def build_summary(dispute, today: dt.date) -> dict:
         data["text_en"] = summary_text_en(data, names={s.slug: s.name for s in sides}, today=today)
     data["text_fr"] = summary_text_fr(data, names=french_side_names(sides), today=today)
     return data
+
+
+def glance_of(data: dict) -> dict:
+    """``data`` as the dispute page reads it: each side's measures in force cut to the first
+    ``GLANCE_MEASURES`` (their number stays in the side's ``count``); everything else as it is."""
+    sides = [
+        side | {"measures_in_force": side.get("measures_in_force", [])[:GLANCE_MEASURES]}
+        for side in data.get("sides", [])
+    ]
+    return data | {"sides": sides}
 
 
 def _entry_brief(entry: TimelineEntry) -> dict:
