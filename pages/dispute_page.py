@@ -5,8 +5,8 @@ and the chart's series (measures in force and trade covered per side)."""
 from __future__ import annotations
 
 import calendar
-import hashlib
 import datetime as dt
+import hashlib
 import math
 from collections import defaultdict
 from decimal import Decimal
