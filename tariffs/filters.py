@@ -19,6 +19,9 @@ class MeasureFilterForm(forms.Form):
         if on and in_force_on and on != in_force_on:
             message = _("“on” and “in_force_on” must be the same date; give one of them.")
             self.add_error("on", forms.ValidationError(message, code="different_dates"))
+        if data.get("exporter") and not (on or in_force_on):
+            message = _("Give “in_force_on” or “on” with “exporter”: it names whose rate on that date to show.")
+            self.add_error("exporter", forms.ValidationError(message, code="exporter_without_date"))
         return data
 
 
@@ -51,6 +54,14 @@ class MeasureFilter(django_filters.FilterSet):
             "With in_force_on, give the same date or none."
         ),
     )
+    exporter = ActorIdentifierFilter(
+        method="filter_exporter",
+        label=_("Exporter"),
+        help_text=_(
+            "With in_force_on or on: rate_on_date is this exporter's rate (its own, else the residual rate); "
+            "slug or ISO code."
+        ),
+    )
     announced_after = django_filters.DateFilter(field_name="announced_on", lookup_expr="gte")
     announced_before = django_filters.DateFilter(field_name="announced_on", lookup_expr="lte")
     q = SearchFilter(
@@ -60,7 +71,7 @@ class MeasureFilter(django_filters.FilterSet):
 
     class Meta:
         model = Measure
-        fields = ["dispute", "imposed_by", "applies_to", "type", "status", "hs", "in_force_on", "on", "q"]
+        fields = ["dispute", "imposed_by", "applies_to", "type", "status", "hs", "in_force_on", "on", "exporter", "q"]
         form = MeasureFilterForm
 
     def filter_imposed_by(self, queryset, name, actor):
@@ -72,8 +83,16 @@ class MeasureFilter(django_filters.FilterSet):
     def filter_hs(self, queryset, name, value):
         return queryset.with_hs_prefix(value) if value else queryset
 
+    def filter_exporter(self, queryset, name, actor):
+        return queryset  # it names whose rate the date filters annotate; it filters nothing
+
     def filter_in_force_on(self, queryset, name, day):
-        return queryset.in_force(on=day).with_rate_on(day).with_status_on(day) if day else queryset
+        if not day:
+            return queryset
+        return queryset.in_force(on=day).with_rate_on(day, exporter=self._exporter()).with_status_on(day)
 
     def filter_on(self, queryset, name, day):
-        return queryset.with_rate_on(day).with_status_on(day) if day else queryset
+        return queryset.with_rate_on(day, exporter=self._exporter()).with_status_on(day) if day else queryset
+
+    def _exporter(self):
+        return self.form.cleaned_data.get("exporter")

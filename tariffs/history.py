@@ -8,12 +8,18 @@ from django.utils.translation import gettext as _
 from core.revisions import Children, HistorySpec
 from disputes.history import sources_of
 
-from .models import MeasureCitation, MeasureLink, ProductLine, RatePeriod
+from .models import MeasureCitation, MeasureExemption, MeasureLink, ProductLine, RatePeriod
 
 
 def _period_text(values: dict, texts: dict[str, str]) -> str:
     rate = f"{texts['rate_percent']}%" if texts["rate_percent"] else _("no rate")
-    return f"{texts['valid_from']} – {texts['valid_to'] or '…'}: {rate} ({texts['state']})"
+    text = f"{texts['valid_from']} – {texts['valid_to'] or '…'}: {rate} ({texts['state']})"
+    return f"{texts['exporter']}: {text}" if texts.get("exporter") else text
+
+
+def _exemption_text(values: dict, texts: dict[str, str]) -> str:
+    window = f" ({texts['valid_from'] or '…'} – {texts['valid_to'] or '…'})" if texts["valid_from"] else ""
+    return f"{texts['kind']}: {texts['description']}{window}"
 
 
 def _product_text(values: dict, texts: dict[str, str]) -> str:
@@ -51,7 +57,8 @@ MEASURE_REVISIONS = HistorySpec(
         Children(
             "rate_periods", RatePeriod, "measure",
             {"valid_from": "valid_from", "valid_to": "valid_to", "rate_percent": "rate_percent", "kind": "kind",
-             "state": "state", "note": "note"},
+             "state": "state", "note": "note", "exporter": "exporter", "on_top_of": "on_top_of",
+             "on_top_of_measure": "on_top_of_measure", "base_rate": "base_rate"},
             _period_text,
         ),
         Children(
@@ -64,6 +71,12 @@ MEASURE_REVISIONS = HistorySpec(
             "links", MeasureLink, "from_measure",
             {"type": "type", "to_measure": "measure", "contested": "contested", "note": "note"},
             _link_text,
+        ),
+        Children(
+            "exemptions", MeasureExemption, "measure",
+            {"kind": "kind", "description": "description", "description_fr": "description_fr",
+             "valid_from": "valid_from", "valid_to": "valid_to", "instrument": "instrument"},
+            _exemption_text,
         ),
     ),
 )  # fmt: skip

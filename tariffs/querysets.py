@@ -8,7 +8,20 @@ import datetime as dt
 
 from django.apps import apps
 from django.db import models
-from django.db.models import Case, CharField, DecimalField, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    DateField,
+    DecimalField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 
 from .choices import MeasureStatus, RateState
 from .rate_periods import covering
@@ -36,7 +49,8 @@ class MeasureQuerySet(models.QuerySet):
         """Annotate ``rate_on_date``: the ad valorem rate in force on ``day`` (None if none).
 
         For ``exporter`` (an Actor) its own period covering ``day`` if it has one, otherwise the residual
-        period; without an exporter, the residual rate. The SQL form of ``rate_periods.rate_for``.
+        period; without an exporter, the residual rate. The SQL form of ``rate_periods.rate_for``. The day and
+        the exporter asked are annotated too (``rate_day``, ``rate_exporter_id``), for what is derived from them.
         """
         RatePeriod = apps.get_model("tariffs", "RatePeriod")
 
@@ -54,7 +68,11 @@ class MeasureQuerySet(models.QuerySet):
                 )
             )
         )
-        return self.annotate(rate_on_date=Subquery(applying.values("rate_if_in_force")[:1]))
+        return self.annotate(
+            rate_on_date=Subquery(applying.values("rate_if_in_force")[:1]),
+            rate_day=Value(day, output_field=DateField()),
+            rate_exporter_id=Value(getattr(exporter, "pk", None), output_field=IntegerField()),
+        )
 
     def with_status_on(self, day: dt.date):
         """Annotate ``status_on_date``: the status on ``day`` (None before ``announced_on``).

@@ -13,7 +13,7 @@ named exporter is its own period covering D if it has one, otherwise the residua
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import NamedTuple, Protocol
 
@@ -107,11 +107,22 @@ class Total(NamedTuple):
     reason: str = ""
 
 
-def total_for(periods: Iterable[PeriodLike], day: dt.date, exporter_id: int | None = None) -> Total:
+def _prefetched_periods_of_base(period) -> Iterable:
+    return period.on_top_of_measure.rate_periods.all()
+
+
+def total_for(
+    periods: Iterable[PeriodLike],
+    day: dt.date,
+    exporter_id: int | None = None,
+    *,
+    periods_of_base: Callable[[PeriodLike], Iterable] = _prefetched_periods_of_base,
+) -> Total:
     """The total on ``day`` for ``exporter_id``: the MFN base rate plus the rate when the sources give the base;
     the other measure's rate on ``day`` (for the same exporter) plus the rate when stacked on a measure.
 
-    Never guessed: without a stated base, the total is None with the reason.
+    Never guessed: without a stated base, the total is None with the reason. ``periods_of_base(period)`` gives
+    the periods of the measure ``period`` is stacked on (by default its prefetched ``on_top_of_measure``'s).
     """
     period = period_for(periods, day, exporter_id)
     if period is None or period.state != RateState.IN_FORCE:
@@ -123,7 +134,7 @@ def total_for(periods: Iterable[PeriodLike], day: dt.date, exporter_id: int | No
             return Total(None, str(_("Added to the MFN tariff, whose rate the sources do not give.")))
         return Total(period.base_rate + period.rate_percent)
     if period.on_top_of == StackedOn.MEASURE:
-        base = rate_for(period.on_top_of_measure.rate_periods.all(), day, exporter_id)
+        base = rate_for(periods_of_base(period), day, exporter_id)
         if base is None:
             return Total(None, str(_("Added to another measure that has no rate in force on this date.")))
         return Total(base + period.rate_percent)

@@ -1,5 +1,7 @@
 """Measure list rows from ``values()`` queries (see ``disputes.api.rows``)."""
 
+from types import SimpleNamespace
+
 from django.utils import timezone
 
 from core.api.rows import RowShape, base_url, column, grouped, translated_column
@@ -9,6 +11,7 @@ from core.permalinks import record_url
 from disputes.api.rows import CITATION_COLUMNS, actor_brief, citation
 from disputes.api.serializers import API_PREFIX
 from disputes.models import Case
+from tariffs import rate_periods
 from tariffs.models import Measure, MeasureCitation, MeasureLink, ProductLine, RatePeriod
 
 from .serializers import MeasureOnDateSerializer, MeasureSerializer
@@ -74,8 +77,65 @@ MEASURE_ON_DATE_SHAPE = RowShape(
         **MEASURE_BUILDERS,
         "status_on_date": column("status_on_date"),
         "rate_on_date": lambda row, page: plain_decimal(row["rate_on_date"]),
+        "total_rate_on_date": lambda row, page: plain_decimal(page["totals"][row["id"]].rate),
+        "total_rate_reason": lambda row, page: page["totals"][row["id"]].reason,
     },
 )
+
+PERIOD_COLUMNS = (
+    "valid_from", "valid_to", "rate_percent", "kind", "state", "note", "exporter_id", "exporter__slug",
+    "exporter__name", "exporter__code", "exporter__kind", "exporter__name_fr", "on_top_of", "on_top_of_measure_id",
+    "on_top_of_measure__reference", "on_top_of_measure__dispute__slug", "base_rate",
+)  # fmt: skip
+
+
+def _periods(ids, measures_url: str, today) -> tuple[dict, dict]:
+    """The rate periods of the measures ``ids``, as the API shows them and as objects the rate rules read."""
+    shown, read = {}, {}
+    queryset = RatePeriod.objects.filter(measure_id__in=ids).order_by("measure_id", "valid_from", "exporter_id")
+    for measure_id, *values in queryset.values_list("measure_id", *PERIOD_COLUMNS):
+        p = SimpleNamespace(**dict(zip(PERIOD_COLUMNS, values, strict=True)))
+        read.setdefault(measure_id, []).append(p)
+        shown.setdefault(measure_id, []).append(
+            {
+                "valid_from": p.valid_from, "valid_to": p.valid_to, "rate_percent": plain_decimal(p.rate_percent),
+                "kind": p.kind, "state": p.state, "note": p.note, "scheduled": p.valid_from > today,
+                "exporter": actor_brief(
+                    p.exporter__slug, p.exporter__name, p.exporter__code, p.exporter__kind, p.exporter__name_fr
+                ) if p.exporter_id else None,
+                "on_top_of": p.on_top_of,
+                "on_top_of_measure": {
+                    "id": p.on_top_of_measure_id, "url": f"{measures_url}{p.on_top_of_measure_id}/",
+                    "reference": p.on_top_of_measure__reference, "dispute": p.on_top_of_measure__dispute__slug,
+                } if p.on_top_of_measure_id else None,
+                "base_rate": plain_decimal(p.base_rate),
+            }
+        )  # fmt: skip
+    return shown, read
+
+
+BASE_COLUMNS = ("valid_from", "valid_to", "state", "rate_percent", "exporter_id")
+
+
+def _totals(page: list[dict], periods: dict) -> dict:
+    """Each dated row's total rate (``rate_periods.total_for``), reading the periods of the measures stacked on."""
+    if not page or "rate_day" not in page[0]:
+        return {}
+    bases = {p.on_top_of_measure_id for rows in periods.values() for p in rows if p.on_top_of_measure_id}
+    base_periods = {}
+    if bases - set(periods):
+        queryset = RatePeriod.objects.filter(measure_id__in=bases - set(periods))
+        for measure_id, *values in queryset.values_list("measure_id", *BASE_COLUMNS):
+            period = SimpleNamespace(**dict(zip(BASE_COLUMNS, values, strict=True)))
+            base_periods.setdefault(measure_id, []).append(period)
+    base_periods.update(periods)
+    return {
+        row["id"]: rate_periods.total_for(
+            periods.get(row["id"], []), row["rate_day"], row["rate_exporter_id"],
+            periods_of_base=lambda p: base_periods.get(p.on_top_of_measure_id, []),
+        )
+        for row in page
+    }  # fmt: skip
 
 
 def measure_rows(page: list[dict], request) -> list[dict]:
@@ -85,9 +145,12 @@ def measure_rows(page: list[dict], request) -> list[dict]:
     today = timezone.localdate()
     base = base_url(request)
     measures_url = f"{base}{API_PREFIX}measures/"
+    shown_periods, periods = _periods(ids, measures_url, today)
     fetched = {
         "base": base,
         "measures_url": measures_url,
+        "periods": shown_periods,
+        "totals": _totals(page, periods),
         "targets": grouped(
             Measure.applies_to.through.objects.filter(measure_id__in=ids).order_by(
                 "measure_id", "actor__name", "actor_id"
@@ -95,15 +158,6 @@ def measure_rows(page: list[dict], request) -> list[dict]:
             "measure_id",
             ("actor__slug", "actor__name", "actor__code", "actor__kind", "actor__name_fr"),
             lambda r: actor_brief(*r),
-        ),
-        "periods": grouped(
-            RatePeriod.objects.filter(measure_id__in=ids).order_by("measure_id", "valid_from"),
-            "measure_id",
-            ("valid_from", "valid_to", "rate_percent", "kind", "state", "note"),
-            lambda r: {
-                "valid_from": r[0], "valid_to": r[1], "rate_percent": plain_decimal(r[2]), "kind": r[3],
-                "state": r[4], "note": r[5], "scheduled": r[0] > today,
-            },
         ),
         "lines": grouped(
             ProductLine.objects.filter(measure_id__in=ids).order_by("measure_id", "hs_code"),
@@ -125,10 +179,10 @@ def measure_rows(page: list[dict], request) -> list[dict]:
         "links": grouped(
             MeasureLink.objects.filter(from_measure_id__in=ids).order_by("from_measure_id", "type", "to_measure_id"),
             "from_measure_id",
-            ("type", "to_measure_id", "contested", "note"),
+            ("type", "to_measure_id", "to_measure__dispute__slug", "contested", "note"),
             lambda r: {
-                "type": r[0], "measure": r[1], "measure_url": f"{measures_url}{r[1]}/", "contested": r[2],
-                "note": r[3],
+                "type": r[0], "measure": r[1], "measure_url": f"{measures_url}{r[1]}/", "measure_dispute": r[2],
+                "contested": r[3], "note": r[4],
             },
         ),
         "sources": grouped(

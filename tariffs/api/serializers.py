@@ -7,6 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.formatting import plain_decimal
 from core.hs_codes import HS_CODE_PATTERN
 from disputes.api.fields import ActorIdentifierField, NormalizedDecimalField, TranslatedField
 from disputes.api.serializers import (
@@ -23,11 +24,28 @@ from disputes.api.serializers import (
 from disputes.models import Case, Dispute, Event
 from tariffs import services
 from tariffs.choices import HsCodeBasis, MeasureStatus
-from tariffs.models import Measure, MeasureLink, ProductLine, RatePeriod
+from tariffs.models import Measure, MeasureExemption, MeasureLink, ProductLine, RatePeriod
+
+
+class StackedOnMeasureSerializer(serializers.Serializer):
+    """The measure a rate is added to (possibly of another dispute)."""
+
+    id = serializers.IntegerField()
+    url = api_link("measures")
+    reference = serializers.CharField()
+    dispute = serializers.CharField(source="dispute.slug")
 
 
 class RatePeriodSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
     rate_percent = NormalizedDecimalField(max_digits=7, decimal_places=3, allow_null=True, required=False, min_value=0)
+    exporter = ActorBriefSerializer(
+        read_only=True, allow_null=True, help_text="The exporter or group this rate is for; null: the residual rate."
+    )
+    on_top_of_measure = StackedOnMeasureSerializer(read_only=True, allow_null=True)
+    base_rate = NormalizedDecimalField(
+        max_digits=7, decimal_places=3, allow_null=True, required=False, min_value=0,
+        help_text="The MFN rate the sources give, for a rate on top of the MFN tariff; null if they do not.",
+    )  # fmt: skip
 
     scheduled = serializers.SerializerMethodField(
         help_text="True while the period has not started yet (a coming change, not something that happened)."
@@ -35,11 +53,32 @@ class RatePeriodSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer
 
     class Meta:
         model = RatePeriod
-        fields = ["valid_from", "valid_to", "rate_percent", "kind", "state", "note", "scheduled"]
+        fields = [
+            "valid_from", "valid_to", "rate_percent", "kind", "state", "note", "scheduled", "exporter", "on_top_of",
+            "on_top_of_measure", "base_rate",
+        ]  # fmt: skip
 
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_scheduled(self, period) -> bool:
         return period.valid_from > timezone.localdate()
+
+
+class RatePeriodWriteSerializer(RatePeriodSerializer):
+    """A rate period as written: the exporter by slug or ISO code, the measure it is stacked on by id."""
+
+    exporter = ActorIdentifierField(required=False, allow_null=True)
+    on_top_of_measure = serializers.PrimaryKeyRelatedField(
+        queryset=Measure.objects.all(), required=False, allow_null=True
+    )
+
+
+class ExemptionSerializer(TranslatedTextsMixin, serializers.ModelSerializer):
+    translated_texts = ("description",)
+    sources = CitationSerializer(source="citations", many=True, read_only=True)
+
+    class Meta:
+        model = MeasureExemption
+        fields = ["kind", "description", "description_fr", "valid_from", "valid_to", "instrument", "sources"]
 
 
 class ProductLineSerializer(RejectUnknownFieldsMixin, TranslatedTextsMixin, serializers.ModelSerializer):
@@ -59,10 +98,13 @@ class LegalInstrumentSerializer(RejectUnknownFieldsMixin, serializers.Serializer
 class MeasureLinkSerializer(serializers.ModelSerializer):
     measure = serializers.IntegerField(source="to_measure_id", help_text="The measure this one points to.")
     measure_url = api_link("measures", "to_measure_id")
+    measure_dispute = serializers.CharField(
+        source="to_measure.dispute.slug", help_text="The dispute of the measure pointed to (it may be another one)."
+    )
 
     class Meta:
         model = MeasureLink
-        fields = ["type", "measure", "measure_url", "contested", "note"]
+        fields = ["type", "measure", "measure_url", "measure_dispute", "contested", "note"]
 
 
 class MeasureSerializer(serializers.ModelSerializer):
@@ -97,6 +139,16 @@ class MeasureSerializer(serializers.ModelSerializer):
         return [line.hs_code for line in measure.product_lines.all()]
 
 
+class MeasureDetailSerializer(MeasureSerializer):
+    """One measure: as listed, plus its exemptions and remissions with their sources."""
+
+    exemptions = ExemptionSerializer(many=True, read_only=True)
+
+    class Meta(MeasureSerializer.Meta):
+        fields = [*MeasureSerializer.Meta.fields, "exemptions"]
+        read_only_fields = fields
+
+
 class MeasureOnDateSerializer(MeasureSerializer):
     """A measure listed with ``in_force_on`` or ``on``: it also carries its status and rate on that date."""
 
@@ -111,9 +163,32 @@ class MeasureOnDateSerializer(MeasureSerializer):
         help_text="Ad valorem rate in force on the date asked; null if none. Only with ``in_force_on`` or ``on``.",
     )  # fmt: skip
 
+    total_rate_on_date = serializers.SerializerMethodField(
+        help_text="The rate plus what it is added to (the MFN rate the sources give, or the rate of the measure it "
+        "is stacked on), on the date asked and for ``exporter`` if given; null when it cannot be stated."
+    )
+    total_rate_reason = serializers.SerializerMethodField(
+        help_text="Why ``total_rate_on_date`` is null (empty when it is given)."
+    )
+
     class Meta(MeasureSerializer.Meta):
-        fields = [*MeasureSerializer.Meta.fields, "status_on_date", "rate_on_date"]
+        fields = [
+            *MeasureSerializer.Meta.fields, "status_on_date", "rate_on_date", "total_rate_on_date", "total_rate_reason",
+        ]  # fmt: skip
         read_only_fields = MeasureSerializer.Meta.fields
+
+    def _total(self, measure):
+        day = getattr(measure, "rate_day", None)
+        return measure.total_on(day, exporter=measure.rate_exporter_id) if day else None
+
+    @extend_schema_field(OpenApiTypes.DECIMAL)
+    def get_total_rate_on_date(self, measure) -> str | None:
+        total = self._total(measure)
+        return plain_decimal(total.rate) if total is not None and total.rate is not None else None
+
+    def get_total_rate_reason(self, measure) -> str:
+        total = self._total(measure)
+        return total.reason if total is not None else ""
 
 
 class HsCodeField(serializers.RegexField):
@@ -131,7 +206,7 @@ class MeasureWriteSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializ
     applies_to = serializers.ListField(child=ActorIdentifierField(), allow_empty=False)
     legal_instrument = LegalInstrumentSerializer(source="*", required=False)
     announcement = serializers.PrimaryKeyRelatedField(queryset=Event.objects.all(), required=False, allow_null=True)
-    rate_periods = RatePeriodSerializer(many=True, required=False, default=list)
+    rate_periods = RatePeriodWriteSerializer(many=True, required=False, default=list)
     hs_codes = serializers.ListField(child=HsCodeField(), required=False, default=list)
     product_lines = ProductLineSerializer(many=True, required=False, default=list)
     cases = serializers.SlugRelatedField(slug_field="reference", queryset=Case.objects.all(), many=True, required=False)

@@ -47,7 +47,8 @@ def test_without_a_queryset_the_shapes_read_every_measure(world):
 
 def test_the_api_and_the_measure_page_read_measures_through_the_same_shape(world):
     def lookups(queryset):
-        return {getattr(lookup, "prefetch_to", lookup) for lookup in queryset._prefetch_related_lookups}
+        # A nested lookup (the periods of the measure a rate is stacked on) is cached under its first step.
+        return {getattr(lookup, "prefetch_to", lookup).split("__")[0] for lookup in queryset._prefetch_related_lookups}
 
     shape = selectors.measures_for_display()
     api = MeasureViewSet.queryset
