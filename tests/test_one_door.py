@@ -112,6 +112,10 @@ def _period(period) -> dict:
         "kind": period.kind,
         "state": period.state,
         "note": period.note,
+        "exporter": None,
+        "on_top_of": period.on_top_of,
+        "on_top_of_measure": None,
+        "base_rate": None,
     }
 
 
