@@ -3,10 +3,12 @@
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from .api.fields import ActorIdentifierFormField
 from .choices import ActorKind, CaseForum, CaseStage, DisputeStatus, EventKind, EventLevel, SourceKind
-from .models import Actor, Case, Dispute, Event, Source
+from .models import Actor, Case, Citation, Dispute, DisputeParty, Event, EventParticipant, Source
 
 
 class ActorIdentifierFilter(django_filters.CharFilter):
@@ -53,6 +55,9 @@ class DisputeSlugFilter(django_filters.ModelChoiceFilter):
 
 
 class ActorFilter(django_filters.FilterSet):
+    dispute = DisputeSlugFilter(
+        method="in_dispute", help_text=_("Dispute slug: its parties and the participants in its events.")
+    )
     kind = django_filters.MultipleChoiceFilter(choices=ActorKind.choices)
     country = django_filters.CharFilter(field_name="country", lookup_expr="iexact", help_text=_("ISO code"))
     q = django_filters.CharFilter(method="search", help_text=_("Name, short name, slug or code contains."))
@@ -60,7 +65,17 @@ class ActorFilter(django_filters.FilterSet):
 
     class Meta:
         model = Actor
-        fields = ["kind", "country", "q"]
+        fields = ["dispute", "kind", "country", "q"]
+
+    @extend_schema_field(OpenApiTypes.STR)  # a slug, like every ``dispute`` parameter
+    def in_dispute(self, queryset, name, dispute):
+        from django.db.models import Exists, OuterRef
+
+        if dispute is None:
+            return queryset
+        party = DisputeParty.objects.filter(actor=OuterRef("pk"), dispute=dispute)
+        participant = EventParticipant.objects.filter(actor=OuterRef("pk"), event__dispute=dispute)
+        return queryset.filter(Exists(party) | Exists(participant))
 
     def search(self, queryset, name, value):
         from django.db.models import Q
@@ -127,6 +142,7 @@ class EventFilter(django_filters.FilterSet):
 
 
 class SourceFilter(django_filters.FilterSet):
+    dispute = DisputeSlugFilter(method="cited_in", help_text=_("Dispute slug: sources cited by its records."))
     kind = django_filters.MultipleChoiceFilter(choices=SourceKind.choices)
     publisher = django_filters.CharFilter(lookup_expr="icontains")
     published_after = django_filters.DateFilter(field_name="published_on", lookup_expr="gte")
@@ -137,9 +153,41 @@ class SourceFilter(django_filters.FilterSet):
 
     class Meta:
         model = Source
-        fields = ["kind", "publisher", "published_after", "published_before", "link", "q"]
+        fields = ["dispute", "kind", "publisher", "published_after", "published_before", "link", "q"]
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def cited_in(self, queryset, name, dispute):
+        """Sources cited by a record of ``dispute``: every kind of citation, those of the apps above included
+        (found through the relations to ``Source``, so this app imports none of them)."""
+        from django.db.models import Exists, OuterRef, Q
+
+        if dispute is None:
+            return queryset
+        cited = Q()
+        for relation in Source._meta.related_objects:
+            model = relation.related_model
+            path = _dispute_path(model, model.cited_field) if issubclass(model, Citation) else None
+            if path:
+                cited |= Exists(model.objects.filter(source=OuterRef("pk"), **{path: dispute}))
+        return queryset.filter(cited)
 
     def search(self, queryset, name, value):
         from django.db.models import Q
 
         return queryset.filter(Q(title__icontains=value) | Q(publisher__icontains=value))
+
+
+def _dispute_path(model, field_name: str, depth: int = 3) -> str | None:
+    """The lookup from ``model`` through its foreign key ``field_name`` to a dispute ("event__dispute",
+    "exemption__measure__dispute"), following at most ``depth`` foreign keys; None when there is none."""
+    if not field_name or depth == 0:
+        return None
+    target = model._meta.get_field(field_name).related_model
+    if target is Dispute:
+        return field_name
+    for candidate in target._meta.get_fields():
+        if candidate.many_to_one and candidate.concrete:
+            found = _dispute_path(target, candidate.name, depth - 1)
+            if found:
+                return f"{field_name}__{found}"
+    return None
