@@ -17,7 +17,7 @@ help:
 	@echo "make stack  gunicorn + Celery worker + beat against local PostgreSQL and Redis (no Docker)"
 	@echo "make backup / make restore FILE=…   pg_dump / pg_restore of DATABASE_URL"
 	@echo "make vendor re-vendor the front-end libraries (vis-timeline, Chart.js, axe-core, TimelineJS) into static/vendor/"
-	@echo "make bench  benchmarks against PostgreSQL: timeline refresh (1k/10k/100k events), API vs raw SQL, search"
+	@echo "make bench  benchmarks against PostgreSQL: timeline refresh (1k/10k/100k events), API vs raw SQL, search, pages, export memory"
 	@echo "make lock   re-pin requirements*.lock (with hashes) from the ranges in requirements*.txt"
 	@echo "make audit  known vulnerabilities of the locked packages (pip-audit, offline database) and bandit"
 	@echo "make audit-db  refresh the offline vulnerability database (needs the internet)"
@@ -127,6 +127,7 @@ bench: $(VENV)/.dev-installed
 	$(PY) -m bench.bench_api $(BENCH_ARGS)
 	$(PY) -m bench.bench_search $(BENCH_SEARCH_ARGS)
 	$(PY) -m bench.bench_pages $(BENCH_PAGES_ARGS)
+	$(PY) -m bench.bench_export $(BENCH_EXPORT_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .audit

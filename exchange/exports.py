@@ -1,10 +1,11 @@
 """Bulk export of one dispute: everything recorded about it, as one JSON document or a zip of CSV files.
 
-``DisputeExport`` loads the dispute's records with a fixed number of queries, however many rows
-there are; the JSON document (``exchange.api.export``) and the CSV tables below read the same
-loaded records. Each CSV table lists its columns once, with the description the README prints:
-taken from the model field (verbose name, help text, codes) unless the column is derived, so the
-README cannot drift from the files.
+``DisputeExport`` loads the dispute's records with a fixed number of queries per ``EXPORT_CHUNK``
+rows (each table through one server-side cursor); the JSON document (``exchange.api.export``) and
+the CSV tables below read the same records, and both are streamed as they are built. Each CSV
+table lists its columns once, with the description the README prints: taken from the model field
+(verbose name, help text, codes) unless the column is derived, so the README cannot drift from
+the files.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import csv
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -25,6 +26,7 @@ from django.utils import timezone, translation
 from django.utils.text import capfirst
 
 from core.api.rendering import flatten_cell, neutralise
+from core.api.rows import pages
 from core.api.viewsets import API_VERSION
 from core.formatting import plain_decimal
 from core.permalinks import record_url
@@ -51,6 +53,10 @@ EXPORT_HISTORY = (
 )  # fmt: skip
 
 
+#: Rows read and written at a time: a download holds about this many rows in memory, whatever its size.
+EXPORT_CHUNK = 2000
+
+
 @contextmanager
 def consistent_reads():
     """Run an export's queries on one snapshot of the data, so that a write landing meanwhile cannot
@@ -72,7 +78,8 @@ class DisputeExport:
     exposure figures. Measure links are those starting or ending at one of the dispute's measures.
 
     Events and measures come as the API's list rows (``event_rows``, ``measure_rows``: the serializers'
-    shapes, built from ``values()`` queries), which keeps a large dispute fast.
+    shapes, built from ``values()`` queries), which keeps a large dispute fast, a page of ``EXPORT_CHUNK``
+    at a time (``event_pages``, ``measure_pages``), so a download streams in flat memory.
     """
 
     def __init__(self, dispute: Dispute, *, request=None, exported_at: dt.datetime | None = None, changed_at=None):
@@ -151,15 +158,17 @@ class DisputeExport:
             .prefetch_related(Prefetch("citations", queryset=CaseCitation.objects.select_related("source")))
         )
 
-    @cached_property
-    def events(self) -> list[dict]:
+    def event_pages(self) -> Iterator[list[dict]]:
+        """The events in date order, ``EXPORT_CHUNK`` rows at a time (never all of them in memory at once)."""
         rows = Event.objects.filter(dispute=self.dispute).order_by("date", "id").values(*EVENT_COLUMNS)
-        return event_rows(list(rows), self.request)
+        for page in pages(rows, EXPORT_CHUNK):
+            yield event_rows(page, self.request)
 
-    @cached_property
-    def measures(self) -> list[dict]:
+    def measure_pages(self) -> Iterator[list[dict]]:
+        """The measures in order of announcement, ``EXPORT_CHUNK`` rows at a time."""
         rows = Measure.objects.filter(dispute=self.dispute).order_by("announced_on", "id").values(*MEASURE_COLUMNS)
-        return measure_rows(list(rows), self.request)
+        for page in pages(rows, EXPORT_CHUNK):
+            yield measure_rows(page, self.request)
 
     @cached_property
     def measure_links(self) -> list[MeasureLink]:
@@ -523,21 +532,46 @@ def csv_cell(value) -> str:
     return neutralise(flatten_cell("", value))
 
 
-def table_csv(table: Table, rows: Iterable, links: Links) -> tuple[str, int]:
-    """The CSV text of ``rows`` in ``table``'s columns, and how many rows it holds."""
+class _Sink(io.RawIOBase):
+    """The unseekable file a streamed zip archive writes to: what was written since the last ``drain``."""
+
+    def __init__(self):
+        self.parts: list[bytes] = []
+        self.position = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        self.parts.append(bytes(data))
+        self.position += len(data)
+        return len(data)
+
+    def tell(self) -> int:
+        return self.position
+
+    def drain(self) -> bytes:
+        data, self.parts = b"".join(self.parts), []
+        return data
+
+
+def table_csv(table: Table, rows: Iterable, links: Links) -> Iterator[str]:
+    """The CSV text of ``rows`` in ``table``'s columns, ``EXPORT_CHUNK`` lines at a time, header first."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([column.name for column in table.columns])
-    count = 0
-    for row in rows:
+    for count, row in enumerate(rows, start=1):
         writer.writerow(
             [
                 csv_cell(column.cell(row[column.lookup], links) if column.cell else row[column.lookup])
                 for column in table.columns
             ]
         )
-        count += 1
-    return out.getvalue(), count
+        if count % EXPORT_CHUNK == 0:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue()
 
 
 def utc_text(moment: dt.datetime) -> str:
@@ -585,18 +619,37 @@ def readme(export: DisputeExport, counts: dict[str, int], links: Links) -> str:
     return "\n".join(lines)
 
 
-def export_zip(export: DisputeExport, base_url: str = "") -> bytes:
-    """The zip archive: README.md, then one CSV file per table."""
+def export_zip(export: DisputeExport, base_url: str = "") -> Iterator[bytes]:
+    """The zip archive, as it is written: one CSV file per table, then README.md (which counts their rows).
+
+    Each file is read through a server-side cursor and compressed as it goes, so memory stays flat
+    however large the dispute. Run it inside ``consistent_reads()`` so that every file sees one snapshot.
+    """
     links = Links(base_url)
-    files, counts = {}, {}
-    for table in TABLES:
-        files[table.filename], counts[table.filename] = table_csv(table, table.rows(export), links)
+    counts = {}
     stamp = export.exported_at.astimezone(dt.UTC).timetuple()[:6]
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, text in [("README.md", readme(export, counts, links)), *files.items()]:
+    sink = _Sink()
+    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+
+        def entry(name: str):
             info = zipfile.ZipInfo(name, date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            archive.writestr(info, text.encode("utf-8"))
-    return buffer.getvalue()
+            return archive.open(info, "w")
+
+        for table in TABLES:
+            rows = _counted(table.rows(export), counts, table.filename)
+            with entry(table.filename) as file:
+                for text in table_csv(table, rows, links):
+                    file.write(text.encode("utf-8"))
+                    yield sink.drain()
+        with entry("README.md") as file:
+            file.write(readme(export, counts, links).encode("utf-8"))
+    yield sink.drain()
+
+
+def _counted(rows: Iterable, counts: dict[str, int], name: str) -> Iterator:
+    counts[name] = 0
+    for row in rows:
+        counts[name] += 1
+        yield row

@@ -21,6 +21,19 @@ def grouped(queryset, key: str, columns: tuple[str, ...], build) -> dict:
     return groups
 
 
+def pages(queryset, size: int):
+    """The rows of ``queryset`` in lists of ``size``, read through one server-side cursor: a whole list (a CSV
+    download, an export) streams in pages shaped like the API's, never all in memory at once."""
+    page = []
+    for row in queryset.iterator(chunk_size=size):
+        page.append(row)
+        if len(page) == size:
+            yield page
+            page = []
+    if page:
+        yield page
+
+
 class RowShape:
     """The keys of a fast row are the fields of ``serializer_class``, in its order, each built by one function.
 

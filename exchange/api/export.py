@@ -4,7 +4,7 @@ The JSON document nests the API's own serializers (same field names and shapes a
 endpoints); the zip holds one CSV file per table and a README (``exchange.exports``).
 """
 
-from django.http import HttpResponse
+from django.http import StreamingHttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
@@ -12,7 +12,6 @@ from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import AllowAny
-from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.rendering import FastJSONRenderer
@@ -105,6 +104,35 @@ class DisputeExportSerializer(serializers.Serializer):
         return [dispute.slug for dispute in export.related_disputes]
 
 
+JSON = FastJSONRenderer()
+
+
+def _json(value) -> bytes:
+    return b"null" if value is None else JSON.render(value)
+
+
+def json_document(export, request):
+    """The ``DisputeExportSerializer`` document, written as it is built: its events and measures a page
+    at a time (``DisputeExport.event_pages``), every other field whole, all on one snapshot of the data."""
+    streamed = {"events": export.event_pages, "measures": export.measure_pages}
+    fields = DisputeExportSerializer(export, context={"request": request}).fields
+    with consistent_reads():
+        yield b"{"
+        for position, (name, field) in enumerate(fields.items()):
+            yield (b"," if position else b"") + _json(name) + b":"
+            if name in streamed:
+                yield b"["
+                separator = b""
+                for page in streamed[name]():
+                    yield separator + _json(page)[1:-1]
+                    separator = b","
+                yield b"]"
+            else:
+                attribute = field.get_attribute(export)
+                yield _json(None if attribute is None else field.to_representation(attribute))
+        yield b"}"
+
+
 class FixedFormatNegotiation(BaseContentNegotiation):
     """The address names the format, so ``Accept`` is not consulted (errors are JSON)."""
 
@@ -179,7 +207,7 @@ class DisputeExportJSONView(DisputeExportView):
         return super().get(request, slug)
 
     def build(self, request, export):
-        return Response(DisputeExportSerializer(export, context={"request": request}).data)
+        return StreamingHttpResponse(json_document(export, request), content_type=FastJSONRenderer.media_type)
 
 
 class DisputeExportZipView(DisputeExportView):
@@ -206,5 +234,10 @@ class DisputeExportZipView(DisputeExportView):
         return super().get(request, slug)
 
     def build(self, request, export):
-        body = export_zip(export, base_url=request.build_absolute_uri("/")[:-1])
-        return HttpResponse(body, content_type="application/zip")
+        base_url = request.build_absolute_uri("/")[:-1]
+
+        def body():
+            with consistent_reads():
+                yield from export_zip(export, base_url=base_url)
+
+        return StreamingHttpResponse(body(), content_type="application/zip")
