@@ -8,8 +8,6 @@ import calendar
 import datetime as dt
 import hashlib
 import math
-from collections import defaultdict
-from decimal import Decimal
 
 from django import forms
 from django.core.cache import cache
@@ -18,14 +16,12 @@ from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import DATE_MAX, DATE_MIN
-from core.formatting import plain_decimal
 from core.permalinks import record_url
 from disputes.choices import CaseForum, CaseStage
 from disputes.models import Actor, Case, Event, EventParticipant
 from disputes.selectors import side_of_country
-from tariffs.choices import LinkType, RateState
-from tariffs.exposure import exposure_figures_with_measures, trade_covered
-from tariffs.models import MeasureLink, RatePeriod
+from tariffs.choices import LinkType
+from tariffs.models import MeasureLink
 from timelines.models import RefreshState
 
 YEAR_PAGE_SIZE = 50  # entries of one year page of the list (a busy year has several pages)
@@ -231,51 +227,26 @@ def retaliation_graph(dispute, sides) -> dict:
     return {"links": links, "count": total, "graph": {"nodes": list(nodes.values()), "edges": edges}}
 
 
-def chart_series(dispute, sides, summary) -> dict:
-    """Per side and month: the measures in force (from the stored summary) and the trade they cover, in the
-    currency most figures use. Only the measures some figure covers are read (a fixed number of queries)."""
-    rows = summary.glance.get("series", []) if summary else []
-    months = [row["month"] for row in rows]
-    counts = {side.slug: [row.get(side.slug, 0) for row in rows] for side in sides}
-    figures = exposure_figures_with_measures(dispute) if months else []
-    covered_ids = set().union(*(ids for _figure, ids in figures)) if figures else set()
-    currency = None
-    trade: dict[str, list] = {}
-    if covered_ids:
-        currencies = defaultdict(int)
-        for figure, _ids in figures:
-            currencies[figure.currency] += 1
-        currency = sorted(currencies.items(), key=lambda c: (-c[1], c[0]))[0][0]
-        periods = list(
-            RatePeriod.objects.filter(measure_id__in=covered_ids, state=RateState.IN_FORCE).values_list(
-                "measure_id", "valid_from", "valid_to", "measure__imposed_by__country"
-            )
-        )
-        trade = {side.slug: [] for side in sides}
-        side_of = {m: side_of_country(sides, country) for m, _start, _end, country in periods}
-        known: dict[tuple, str] = {}  # the months between two changes have the same answer
-        for month in months:
-            year, number = (int(part) for part in month.split("-"))
-            day = dt.date(year, number, calendar.monthrange(year, number)[1])
-            in_force = frozenset(m for m, start, end, _c in periods if start <= day and (end is None or day <= end))
-            for side in sides:
-                if (in_force, side.slug) not in known:
-                    mine = {m for m in in_force if side_of[m] == side.slug}
-                    result = trade_covered(figures, in_force_ids=set(in_force), side_measure_ids=mine)
-                    amount = sum(
-                        (c.figure.amount for c in result.figures if c.figure.currency == currency), start=Decimal(0)
-                    )
-                    known[(in_force, side.slug)] = plain_decimal(amount)
-                trade[side.slug].append(known[(in_force, side.slug)])
+def chart_series(sides, summary) -> dict:
+    """Per side and month: the measures in force and the trade they cover, as the last refresh counted them
+    (timelines.summaries.monthly_series); no query."""
+    glance = summary.glance if summary else {}
+    rows = glance.get("series", [])
+    currency = glance.get("series_currency") if all("trade" in row for row in rows) else None
     return {
-        "labels": months,
+        "labels": [row["month"] for row in rows],
         "currency": currency,
         "axis": {
             "count": str(_("Measures in force")),
             "trade": str(_("Trade covered (%(currency)s)") % {"currency": currency}) if currency else None,
         },
         "datasets": [
-            {"side": side.slug, "label": side.name, "counts": counts[side.slug], "trade": trade.get(side.slug, [])}
+            {
+                "side": side.slug,
+                "label": side.name,
+                "counts": [row.get(side.slug, 0) for row in rows],
+                "trade": [row["trade"].get(side.slug, "0") for row in rows] if currency else [],
+            }
             for side in sides
         ],
     }

@@ -56,7 +56,7 @@ def dispute_detail(request, slug):
     listing = dispute_page.year_page(entries, page_form, given(request.GET), years=years, bounds=bounds)
     summary = selectors.dispute_summary(dispute)
     as_of_form = MeasureDayForm(request.GET)
-    series = dispute_page.chart_series(dispute, sides, summary)
+    series = dispute_page.chart_series(sides, summary)
     groups = [{"id": s.slug, "content": s.name} for s in sides] + [
         {"id": "other", "content": _("Both sides or neither")}
     ]

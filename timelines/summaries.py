@@ -114,7 +114,7 @@ def build_summary(dispute, today: dt.date) -> dict:
         },
         "latest": [_entry_brief(e) for e in latest],
         "upcoming": [_entry_brief(e) for e in upcoming],
-        "series": monthly_series(dispute, sides, today),
+        **_series(monthly_series(dispute, sides, today)),
         "open_cases": open_cases(dispute, today),
         "latest_diplomacy": latest_diplomacy(dispute, today),
         "next_changes": next_changes(dispute, today),
@@ -124,6 +124,10 @@ def build_summary(dispute, today: dt.date) -> dict:
         data["text_en"] = summary_text_en(data, names={s.slug: s.name for s in sides}, today=today)
     data["text_fr"] = summary_text_fr(data, names=french_side_names(sides), today=today)
     return data
+
+
+def _series(series: dict) -> dict:
+    return {"series": series["rows"], "series_currency": series["currency"]}
 
 
 def glance_of(data: dict) -> dict:
@@ -149,8 +153,9 @@ def _entry_brief(entry: TimelineEntry) -> dict:
     }
 
 
-def monthly_series(dispute, sides, today: dt.date) -> list[dict]:
-    """Measures in force per side at the end of each month (or on ``today`` for the current month)."""
+def monthly_series(dispute, sides, today: dt.date) -> dict:
+    """Per side, at the end of each month (or on ``today`` for the current month): the measures in force and
+    the trade they cover (tariffs.exposure, in the currency most figures use; no figures, no trade)."""
     periods = list(
         RatePeriod.objects.filter(measure__dispute=dispute, state=RateState.IN_FORCE).values_list(
             "measure_id", "valid_from", "valid_to", "measure__imposed_by__country"
@@ -167,15 +172,38 @@ def monthly_series(dispute, sides, today: dt.date) -> list[dict]:
             break
         first = last + dt.timedelta(days=1)
     side_of = {country: side_of_country(sides, country) for *_, country in periods}
-    series = []
+    figures = exposure_figures_with_measures(dispute) if months else []
+    currency = _most_used_currency(figures)
+    rows = []
+    known: dict[tuple, str] = {}  # the months between two changes have the same trade covered
     for day in months:
         active: dict[str, set[int]] = {side.slug: set() for side in sides}
         for measure_id, valid_from, valid_to, country in periods:
             side = side_of[country]
             if side and valid_from <= day and (valid_to is None or day <= valid_to):
                 active[side].add(measure_id)
-        series.append({"month": day.strftime("%Y-%m"), **{side: len(ids) for side, ids in active.items()}})
-    return series
+        row = {"month": day.strftime("%Y-%m"), **{side: len(ids) for side, ids in active.items()}}
+        if currency:
+            in_force = frozenset().union(*active.values())
+            trade = {}
+            for side, ids in active.items():
+                if (in_force, side) not in known:
+                    result = trade_covered(figures, in_force_ids=set(in_force), side_measure_ids=ids)
+                    amount = sum(
+                        (c.figure.amount for c in result.figures if c.figure.currency == currency), start=Decimal(0)
+                    )
+                    known[(in_force, side)] = plain_decimal(amount)
+                trade[side] = known[(in_force, side)]
+            row["trade"] = trade
+        rows.append(row)
+    return {"rows": rows, "currency": currency}
+
+
+def _most_used_currency(figures) -> str | None:
+    counts: dict[str, int] = defaultdict(int)
+    for figure, _ids in figures:
+        counts[figure.currency] += 1
+    return sorted(counts.items(), key=lambda c: (-c[1], c[0]))[0][0] if counts else None
 
 
 def _long_date(day: dt.date) -> str:

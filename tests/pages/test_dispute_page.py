@@ -5,6 +5,7 @@ graph, and a size and a number of queries that do not grow with the dispute."""
 import datetime as dt
 import json
 import re
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -16,6 +17,7 @@ from pages.dispute_page import YEAR_PAGE_SIZE, months_before
 from tests.factories import EventFactory
 from timelines.models import TimelineEntry
 from timelines.services import refresh_dispute
+from timelines.summaries import build_summary
 
 pytestmark = pytest.mark.django_db
 
@@ -155,6 +157,15 @@ def test_the_chart_carries_counts_and_trade_covered_per_side(client, canada_chin
     month = series["labels"].index("2025-04")
     assert sides["china"]["counts"][month] > 0 and float(sides["china"]["trade"][month]) > 0
     assert 'id="in-force-table"' in html and "trade covered" in html
+
+
+def test_the_chart_counts_the_trade_the_state_of_play_counts_on_each_month_end(client, canada_china):
+    series = script_json(page(client), "series-data")
+    china = next(d for d in series["datasets"] if d["side"] == "china")
+    for month, day in (("2025-04", dt.date(2025, 4, 30)), ("2025-09", dt.date(2025, 9, 30))):
+        side = next(s for s in build_summary(canada_china, day)["sides"] if s["side"] == "china")
+        totals = {t["currency"]: Decimal(t["amount"]) for t in side["trade_covered"]["totals"]}
+        assert Decimal(china["trade"][series["labels"].index(month)]) == totals[series["currency"]]
 
 
 def test_the_retaliation_graph_and_its_table(client):

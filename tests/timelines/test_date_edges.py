@@ -128,11 +128,11 @@ def test_period_milestones_are_total_at_the_ends_of_the_calendar(periods):
 
 def test_the_monthly_series_reaches_today_from_a_dispute_that_started_on_the_first_accepted_day(canada_china):
     canada_china.started_on = DATE_MIN
-    series = monthly_series(canada_china, [], TODAY)
+    series = monthly_series(canada_china, [], TODAY)["rows"]
     assert (series[0]["month"], series[-1]["month"]) == ("1900-01", "2025-06")
     assert len(series) == (2025 - 1900) * 12 + 6
 
 
 def test_the_monthly_series_is_total_on_the_last_day_of_the_calendar(legacy_database):
-    series = monthly_series(DisputeFactory(started_on=dt.date(9999, 11, 15)), [], dt.date.max)
+    series = monthly_series(DisputeFactory(started_on=dt.date(9999, 11, 15)), [], dt.date.max)["rows"]
     assert [row["month"] for row in series] == ["9999-11", "9999-12"]
