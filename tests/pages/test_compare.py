@@ -198,3 +198,78 @@ def test_the_disputes_list_offers_a_form_that_opens_the_comparison(client, canad
 def test_each_dispute_page_links_to_the_comparison(client, disputes):
     html = get(client, f"/en/disputes/{SECOND}/")
     assert 'id="compare-link" href="/en/compare/"' in html
+
+
+# The same comparison through the API: /api/v1/compare/
+
+
+def api(client, status=200, **params):
+    response = client.get("/api/v1/compare/", params)
+    assert response.status_code == status, (params, response.status_code, response.content[:300])
+    return response.json()
+
+
+def test_the_api_gives_the_days_to_answer_and_their_median_per_dispute(client, disputes):
+    body = api(client, d=[SECOND, THIRD])
+    assert body["align"] == "day0"
+    cheese, steel = body["disputes"]
+    assert (cheese["slug"], steel["slug"]) == (SECOND, THIRD)
+    assert cheese["median_days_to_answer"] == 19 and steel["median_days_to_answer"] == 25
+    assert cheese["day0"] == "2024-02-01" and cheese["answer_count"] == 3
+    first = cheese["steps"][0]
+    assert first["reference"] == "CW-S1" and first["day"] == 0 and first["side"] == "sylvania"
+    assert first["first_rate"] == {"rate_percent": "25", "valid_from": "2024-02-15", "kind": "standard"}
+    assert [(a["reference"], a["days"], a["type"]) for a in first["answers"]] == [("CW-F1", 10, "retaliates_against")]
+    assert first["html_url"].endswith(f"/measures/{first['measure']}/")
+    assert body["rows"][0]["day"] == 0 and body["rows"][0]["date"] is None
+    assert body["rows"][0]["steps"] == [[first["measure"]], [steel["steps"][0]["measure"]]]
+
+
+def test_the_api_on_calendar_dates_keys_rows_by_date(client, disputes):
+    body = api(client, d=[THIRD, SECOND], align="calendar")
+    assert [d["slug"] for d in body["disputes"]] == [THIRD, SECOND]
+    assert body["rows"][0] == {
+        "day": None,
+        "date": "2024-02-01",
+        "steps": [[], [body["disputes"][1]["steps"][0]["measure"]]],
+    }
+
+
+def test_the_api_answers_in_french_when_asked(client, disputes):
+    Measure.objects.filter(reference="CW-S1").update(title_fr="25 % sur le fromage")
+    body = api(client, d=[SECOND, THIRD], lang="fr")
+    assert body["disputes"][0]["steps"][0]["title"] == "25 % sur le fromage"
+
+
+@pytest.mark.parametrize(
+    ("params", "attr"),
+    [
+        ({"d": [SECOND]}, "d"),
+        ({}, "d"),
+        ({"d": [SECOND, THIRD, "canada-china", "mini"]}, "d"),
+        ({"d": [SECOND, "atlantis"]}, "d"),
+        ({"d": [SECOND, SECOND]}, "d"),
+        ({"d": [SECOND, "no slug!"]}, "d"),
+        ({"d": [SECOND, THIRD], "align": "sideways"}, "align"),
+    ],
+)
+def test_the_api_refuses_bad_parameters_with_a_400_naming_them(client, disputes, params, attr):
+    body = api(client, status=400, **params)
+    assert body["type"] == "validation_error"
+    assert {error["attr"].split(".")[0] for error in body["errors"]} == {attr}
+
+
+def test_the_api_comparison_is_in_the_schema(client):
+    schema = client.get("/api/schema/", {"format": "json"}).json()
+    operation = schema["paths"]["/api/v1/compare/"]["get"]
+    assert {p["name"] for p in operation["parameters"]} >= {"d", "align"}
+
+
+def test_the_api_costs_the_same_queries_whatever_the_number_of_measures(client, canada_china, disputes):
+    def count(params):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/api/v1/compare/", params).status_code == 200
+        return len(captured)
+
+    before = count({"d": [SECOND, THIRD]})
+    assert count({"d": [SECOND, THIRD, "canada-china"]}) == before <= 5
