@@ -9,6 +9,7 @@ from rest_framework.routers import DefaultRouter
 
 from disputes.api.views import ActorViewSet, CaseViewSet, DisputeViewSet, EventViewSet, SourceViewSet
 from exchange.api.export import DisputeExportJSONView, DisputeExportZipView
+from pages.compare_api import CompareView
 from tariffs.api.views import MeasureViewSet
 from timelines.api.views import DisputeSummaryView, DisputeTimelineView
 
@@ -43,6 +44,7 @@ v1 = [
     path("disputes/<slug:slug>/summary/", DisputeSummaryView.as_view(), name="dispute-summary"),
     path("export/<slug:slug>.json", DisputeExportJSONView.as_view(), name="dispute-export-json"),
     path("export/<slug:slug>.zip", DisputeExportZipView.as_view(), name="dispute-export-zip"),
+    path("compare/", CompareView.as_view(), name="compare"),
     path("", include(router.urls)),
 ]
 
