@@ -16,6 +16,7 @@ from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import DATE_MAX, DATE_MIN
+from core.i18n import translated
 from core.permalinks import record_url
 from disputes.choices import CaseForum, CaseStage
 from disputes.models import Actor, Case, Event, EventParticipant
@@ -209,7 +210,7 @@ def retaliation_graph(dispute, sides) -> dict:
                 side = side_of_country(sides, str(measure.imposed_by.country)) or "other"
                 nodes[measure.pk] = {
                     "id": measure.pk,
-                    "label": measure.title,
+                    "label": translated(measure, "title"),
                     "side": side,
                     "date": measure.announced_on.isoformat(),
                     "url": record_url("measure", measure.pk, in_language=True),
@@ -243,7 +244,7 @@ def chart_series(sides, summary) -> dict:
         "datasets": [
             {
                 "side": side.slug,
-                "label": side.name,
+                "label": translated(side, "name"),
                 "counts": [row.get(side.slug, 0) for row in rows],
                 "trade": [row["trade"].get(side.slug, "0") for row in rows] if currency else [],
             }

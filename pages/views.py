@@ -12,6 +12,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.i18n import translated
 from core.revisions import revision_at
 from disputes.models import Dispute, Source
 from disputes.selectors import dispute_sides
@@ -57,7 +58,7 @@ def dispute_detail(request, slug):
     summary = selectors.dispute_summary(dispute)
     as_of_form = MeasureDayForm(request.GET)
     series = dispute_page.chart_series(sides, summary)
-    groups = [{"id": s.slug, "content": s.name} for s in sides] + [
+    groups = [{"id": s.slug, "content": translated(s, "name")} for s in sides] + [
         {"id": "other", "content": _("Both sides or neither")}
     ]
     # Data for the page's scripts goes through json_script in the templates, never as markup.
@@ -84,7 +85,7 @@ def dispute_detail(request, slug):
         "kind_labels": {code: str(label) for code, label in KIND_CHOICES},
         "series": series,
         "series_rows": dispute_page.series_table(series),
-        "side_names": {side.slug: side.name for side in sides},
+        "side_names": {side.slug: translated(side, "name") for side in sides},
         "chain": dispute_page.retaliation_graph(dispute, sides),
         "cases": dispute_page.latest_cases(dispute),
         "actors": dispute_page.actors_of(dispute, version=version),

@@ -79,3 +79,20 @@ def models_name():
     from django.db.models import F
 
     return F("name")
+
+
+@pytest.mark.parametrize("year", ["", "2025", "2024"])
+def test_the_french_dispute_page_shows_no_english_title_of_its_records(client, canada_china, year):
+    """The state of play, the year's timeline list, the retaliation table and the cases, all in French."""
+    french = _page(client, f"/fr/disputes/canada-china/?year={year}" if year else "/fr/disputes/canada-china/")
+    english = _page(client, f"/en/disputes/canada-china/?year={year}" if year else "/en/disputes/canada-china/")
+    shown = 0
+    for model in (Event, Measure, Case):
+        for record in model.objects.filter(dispute=canada_china):
+            for text in _english_only(record, ("title",)):
+                assert text not in french, f"{model.__name__} {record.reference}: {text[:60]}"
+            if record.title in english:
+                shown += 1
+                assert record.title_fr in french, f"{model.__name__} {record.reference}"
+    assert shown > 10
+    assert canada_china.title_fr in french and canada_china.title not in french
