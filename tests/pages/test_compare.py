@@ -273,3 +273,11 @@ def test_the_api_costs_the_same_queries_whatever_the_number_of_measures(client, 
 
     before = count({"d": [SECOND, THIRD]})
     assert count({"d": [SECOND, THIRD, "canada-china"]}) == before <= 5
+
+
+def test_the_page_links_to_the_same_comparison_in_the_api(client, disputes):
+    html = get(client, "/en/compare/", d=[SECOND, THIRD], align="calendar")
+    href = html.split('id="compare-json" href="')[1].split('"')[0].replace("&amp;", "&")
+    assert href == f"/api/v1/compare/?d={SECOND}&d={THIRD}&align=calendar"
+    body = client.get(href).json()
+    assert body["align"] == "calendar" and [d["slug"] for d in body["disputes"]] == [SECOND, THIRD]
