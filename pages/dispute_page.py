@@ -254,14 +254,18 @@ def chart_series(sides, summary) -> dict:
 
 
 def series_table(series: dict) -> list[dict]:
-    """The chart's figures as table rows: per month, per side, the measures in force and the trade covered."""
+    """The chart's figures as table rows: the first month and each month in which a side's measures in force or
+    trade covered changed (the months between repeat the row above; the chart draws every month)."""
     rows = []
+    previous = None
     for index, month in enumerate(series["labels"]):
         cells = [
             {"count": d["counts"][index], "trade": d["trade"][index] if d["trade"] else None}
             for d in series["datasets"]
         ]
-        rows.append({"month": month, "cells": cells})
+        if cells != previous:
+            rows.append({"month": month, "cells": cells})
+        previous = cells
     return rows
 
 

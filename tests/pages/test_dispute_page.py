@@ -168,6 +168,20 @@ def test_the_chart_counts_the_trade_the_state_of_play_counts_on_each_month_end(c
         assert Decimal(china["trade"][series["labels"].index(month)]) == totals[series["currency"]]
 
 
+def test_the_chart_table_lists_the_months_in_which_the_figures_changed(client):
+    html = page(client)
+    series = script_json(html, "series-data")
+    table = html.split('id="in-force-table"', 1)[1].split("</table>", 1)[0]
+    listed = re.findall(r'<th scope="row">([0-9]{4}-[0-9]{2})</th>', table)
+    changed = [
+        month
+        for i, month in enumerate(series["labels"])
+        if i == 0
+        or any((d["counts"][i], d["trade"][i]) != (d["counts"][i - 1], d["trade"][i - 1]) for d in series["datasets"])
+    ]
+    assert listed == changed and "2024-10" in listed and len(listed) < len(series["labels"])
+
+
 def test_the_retaliation_graph_and_its_table(client):
     html = page(client)
     graph = script_json(html, "retaliation-data")
