@@ -18,10 +18,19 @@ from django.utils.translation import gettext_lazy as _
 from core.dates import validate_date_in_range
 from core.formatting import plain_decimal
 from disputes.admin import CitationInline, EventAdmin, ServiceAdmin
-from disputes.models import Event
+from disputes.models import Event, Source
 
 from . import services
-from .models import ExposureFigure, Measure, MeasureCitation, MeasureLink, ProductLine, RatePeriod
+from .models import (
+    ExposureFigure,
+    Measure,
+    MeasureCitation,
+    MeasureExemption,
+    MeasureExemptionCitation,
+    MeasureLink,
+    ProductLine,
+    RatePeriod,
+)
 from .services import measure_suspend, rate_periods_validate
 
 
@@ -91,6 +100,54 @@ class ProductLineInline(admin.TabularInline):
     fields = ["hs_code", "description", "description_fr", "basis"]
 
 
+class ExemptionForm(forms.ModelForm):
+    """An exemption with the sources that state it (at least one), chosen in the same row."""
+
+    sources = forms.ModelMultipleChoiceField(
+        queryset=Source.objects.order_by("title", "id"), label=_("sources"), help_text=_("At least one.")
+    )
+
+    class Meta:
+        model = MeasureExemption
+        fields = ["kind", "description", "description_fr", "valid_from", "valid_to", "instrument", "sources"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["sources"].initial = [c.source_id for c in self.instance.citations.all()]
+
+
+class ExemptionInline(admin.StackedInline):
+    model = MeasureExemption
+    form = ExemptionForm
+    extra = 0
+    verbose_name = _("exemption or remission")
+    verbose_name_plural = _("exemptions and remissions")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("citations")
+
+
+def exemption_rows(measure: Measure, rows: list[dict]) -> list[dict]:
+    """The admin's exemption rows as ``measure_save`` takes them: each chosen source a citation, keeping the
+    locator and quote a source already cited for that exemption has."""
+    stored = {}
+    if measure.pk is not None:
+        for citation in MeasureExemptionCitation.objects.filter(exemption__measure=measure).select_related("exemption"):
+            key = (citation.exemption.kind, citation.exemption.description, citation.source_id)
+            stored[key] = {"field_name": citation.field_name, "locator": citation.locator, "quote": citation.quote}
+    exemptions = []
+    for row in rows:
+        row = dict(row)
+        sources = row.pop("sources", None) or []
+        row["citations"] = [
+            {"source": source, **stored.get((row.get("kind"), row.get("description"), source.pk), {})}
+            for source in sources
+        ]
+        exemptions.append(row)
+    return exemptions
+
+
 class MeasureCitationInline(CitationInline):
     model = MeasureCitation
 
@@ -126,12 +183,13 @@ class MeasureAdmin(ServiceAdmin):
     list_select_related = ["imposed_by", "announcement"]
     date_hierarchy = "announced_on"
     autocomplete_fields = ["imposed_by", "applies_to", "announcement", "related_events", "cases"]
-    inlines = [RatePeriodInline, ProductLineInline, MeasureCitationInline, MeasureLinkInline]
+    inlines = [RatePeriodInline, ProductLineInline, MeasureCitationInline, MeasureLinkInline, ExemptionInline]
     children = {
         RatePeriod: "rate_periods",
         ProductLine: "product_lines",
         MeasureCitation: "citations",
         MeasureLink: "links",
+        MeasureExemption: "exemptions",
     }
     save_as = True
     save_as_continue = True
@@ -219,6 +277,8 @@ class MeasureAdmin(ServiceAdmin):
         return TemplateResponse(request, "admin/tariffs/measure/suspend.html", context)
 
     def save(self, record, values, **lists):
+        if lists.get("exemptions") is not None:
+            lists["exemptions"] = exemption_rows(record, lists["exemptions"])
         return services.measure_save(measure=record, values=values, today=timezone.localdate(), **lists)
 
 

@@ -170,3 +170,27 @@ def status_on(periods: Sequence[PeriodLike], day: dt.date, *, announced_on: dt.d
     if day < announced_on:
         return None
     return derive_status(periods, day, current)
+
+
+class RateRow(NamedTuple):
+    """One line of a measure's rate table: a period, whether it applies on the day asked, and the total then."""
+
+    period: PeriodLike
+    covers_day: bool
+    total: Total | None
+
+
+def rate_table(periods: Iterable[PeriodLike], day: dt.date | None = None, **options) -> list[RateRow]:
+    """A measure's periods grouped by exporter (each exporter's, in the order first named, then the residual
+    rate's), in date order; with ``day``, the periods covering it are marked and carry their total that day."""
+    periods = list(periods)
+    first_seen = {}
+    for period in sorted(periods, key=lambda p: p.valid_from):
+        first_seen.setdefault(group_of(period), len(first_seen))
+    ordered = sorted(periods, key=lambda p: (group_of(p) is None, first_seen[group_of(p)], p.valid_from))
+    rows = []
+    for period in ordered:
+        covering = day is not None and covers(period, day)
+        total = total_for(periods, day, group_of(period), **options) if covering else None
+        rows.append(RateRow(period, covering, total))
+    return rows

@@ -32,13 +32,13 @@ def exemptions() -> tuple:
 
 
 def links_in() -> Prefetch:
-    """The links pointing at a measure, each with the measure it comes from and its source."""
-    return Prefetch("links_in", queryset=MeasureLink.objects.select_related("from_measure", "source"))
+    """The links pointing at a measure, each with the measure it comes from (and its dispute) and its source."""
+    return Prefetch("links_in", queryset=MeasureLink.objects.select_related("from_measure__dispute", "source"))
 
 
 def links_out() -> Prefetch:
-    """A measure's links to others, each with the measure it points to and its source."""
-    return Prefetch("links_out", queryset=MeasureLink.objects.select_related("to_measure", "source"))
+    """A measure's links to others, each with the measure it points to (and its dispute) and its source."""
+    return Prefetch("links_out", queryset=MeasureLink.objects.select_related("to_measure__dispute", "source"))
 
 
 def measures_listed(queryset: QuerySet[Measure] | None = None) -> QuerySet[Measure]:
