@@ -21,7 +21,7 @@ from disputes.selectors import (
 from tariffs import rate_periods
 from tariffs.history import MEASURE_REVISIONS
 from tariffs.models import Measure
-from tariffs.selectors import links_in, links_out, measures_for_display, measures_listed
+from tariffs.selectors import links_in, links_out, measure_in_full, measures_listed
 from timelines.models import DisputeSummary, TimelineEntry
 
 # The feeds' events carry the same sources and participants as the event page (see disputes.selectors).
@@ -57,7 +57,7 @@ def measures_page(queryset):
 def measure_detail(pk: int) -> Measure:
     """The measure as its API answer reads it, plus its announcement, related events and links both ways."""
     return (
-        measures_for_display()
+        measure_in_full()
         .select_related("announcement")
         .prefetch_related("related_events", links_in(), links_out())
         .get(pk=pk)
@@ -65,14 +65,20 @@ def measure_detail(pk: int) -> Measure:
 
 
 def measure_on_day(measure: Measure, periods, day: dt.date | None) -> dict:
-    """What the measure page shows for ``?on=D``: the day, the status that day, the period covering it."""
-    if day is None:
-        return {"day": None, "status_on_day": None, "period_on_day": None}
+    """What the measure page shows for ``?on=D``: the day, the status that day, the period covering it, and the
+    rate table (by exporter; with a day, the periods covering it marked with their total)."""
     periods = list(periods)
+    rates = {
+        "rate_rows": rate_periods.rate_table(periods, day),
+        "has_exporters": any(rate_periods.group_of(p) is not None for p in periods),
+    }
+    if day is None:
+        return {"day": None, "status_on_day": None, "period_on_day": None, **rates}
     return {
         "day": day,
         "status_on_day": measure.status_on(day, periods=periods),
         "period_on_day": rate_periods.period_on(periods, day),
+        **rates,
     }
 
 
@@ -99,6 +105,7 @@ def measure_parts(measure: Measure) -> dict:
         "links_out": measure.links_out.all(),
         "links_in": measure.links_in.all(),
         "cases": measure.cases.all(),
+        "exemptions": measure.exemptions.all(),
     }
 
 
@@ -125,6 +132,7 @@ def measure_as_of(revision: Revision) -> dict:
         "links_out": sorted(links_out, key=lambda link: (link.type, link.to_measure_id)),
         "links_in": None,
         "cases": None,
+        "exemptions": None,
     }
 
 
