@@ -61,7 +61,7 @@ PAGES = {
     "dispute": (lambda w: f"/en/disputes/{_dispute(w).slug}/", 11),
     "measures": (lambda w: "/en/measures/", 4),
     "measures on a day": (lambda w: "/en/measures/?in_force_on=2025-04-01", 4),
-    "measure": (lambda w: f"/en/measures/{_middle_measure(w).pk}/", 21),
+    "measure": (lambda w: f"/en/measures/{_middle_measure(w).pk}/", 22),  # + its exemptions
     "event": (lambda w: f"/en/events/{w['events'][0].pk}/", 13),
     "actor": (lambda w: f"/en/actors/{w['hub'].slug}/", 7),
     "case": (lambda w: f"/en/cases/{w['cases'][0].pk}/", 6),

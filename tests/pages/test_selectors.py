@@ -35,7 +35,7 @@ def test_home_lists_every_dispute_with_its_summary_and_the_ten_latest_past_event
 
 def test_the_measure_page_reads_every_collection_from_its_prefetches(world, django_assert_num_queries):
     pk = world["measures"][3].pk
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):  # the exemptions (their sources only when there are some)
         measure = selectors.measure_detail(pk)
     with django_assert_num_queries(0):
         parts = {name: list(rows) for name, rows in selectors.measure_parts(measure).items()}
@@ -43,7 +43,9 @@ def test_the_measure_page_reads_every_collection_from_its_prefetches(world, djan
         links = [(link.to_measure.title, link.source.title) for link in parts["links_out"]]
         links += [(link.from_measure.title, link.source.title) for link in parts["links_in"]]
         head = (measure.imposed_by.name, measure.dispute.slug, measure.announcement.title)
-    assert set(parts) == {"applies_to", "rate_periods", "product_lines", "citations", "links_out", "links_in", "cases"}
+    assert set(parts) == {
+        "applies_to", "rate_periods", "product_lines", "citations", "links_out", "links_in", "cases", "exemptions",
+    }  # fmt: skip
     assert [len(parts[n]) for n in ("applies_to", "rate_periods", "product_lines", "links_out", "links_in")] == [
         2, 2, 2, 2, 2,
     ]  # fmt: skip
@@ -97,10 +99,12 @@ def test_search_finds_each_kind_and_ignores_empty_or_nul_text(canada_china, djan
 def test_a_measure_on_no_day_has_no_status_or_period_and_on_a_day_has_both():
     measure = Measure.objects.get(dispute__slug="canada-china", reference="M09-oil")
     periods = list(measure.rate_periods.all())
-    assert selectors.measure_on_day(measure, periods, None) == {
+    no_day = selectors.measure_on_day(measure, periods, None)
+    assert {name: no_day[name] for name in ("day", "status_on_day", "period_on_day")} == {
         "day": None,
         "status_on_day": None,
         "period_on_day": None,
     }
+    assert not any(row.covers_day for row in no_day["rate_rows"]) and no_day["has_exporters"] is False
     on_day = selectors.measure_on_day(measure, periods, dt.date(2025, 4, 1))
     assert on_day["status_on_day"] == "in_force" and on_day["period_on_day"].rate_percent == 100
