@@ -190,12 +190,19 @@ def latest_cases(dispute) -> dict:
 
 def retaliation_graph(dispute, sides) -> dict:
     """The latest links between measures (at most ``LINKS_SHOWN``), as table rows and as the graph's nodes and
-    edges; on each link, the days from the measure answered to its answer (two queries)."""
-    everything = MeasureLink.objects.filter(from_measure__dispute=dispute)
+    edges; on each link, the days from the measure answered to its answer (two queries).
+
+    Links to or from a measure of another dispute are included: that measure is an outside node, named with its
+    dispute (``dispute``, ``dispute_title``), and the link's ``other_dispute`` is that dispute."""
+    everything = MeasureLink.objects.filter(Q(from_measure__dispute=dispute) | Q(to_measure__dispute=dispute))
     links = list(
-        everything.select_related("from_measure__imposed_by", "to_measure__imposed_by", "source").order_by(
-            "-from_measure__announced_on", "-from_measure_id", "type", "to_measure_id"
-        )[:LINKS_SHOWN]
+        everything.select_related(
+            "from_measure__imposed_by",
+            "to_measure__imposed_by",
+            "from_measure__dispute",
+            "to_measure__dispute",
+            "source",
+        ).order_by("-from_measure__announced_on", "-from_measure_id", "type", "to_measure_id")[:LINKS_SHOWN]
     )
     links.reverse()
     total = len(links) if len(links) < LINKS_SHOWN else everything.count()
@@ -205,6 +212,8 @@ def retaliation_graph(dispute, sides) -> dict:
     for link in links:
         link.type_label = labels.get(link.type, link.type)
         link.days = (link.from_measure.announced_on - link.to_measure.announced_on).days
+        outside = next((m for m in (link.from_measure, link.to_measure) if m.dispute_id != dispute.pk), None)
+        link.other_dispute = outside.dispute if outside is not None else None
         for measure in (link.from_measure, link.to_measure):
             if measure.pk not in nodes:
                 side = side_of_country(sides, str(measure.imposed_by.country)) or "other"
@@ -215,6 +224,12 @@ def retaliation_graph(dispute, sides) -> dict:
                     "date": measure.announced_on.isoformat(),
                     "url": record_url("measure", measure.pk, in_language=True),
                 }
+                if measure is outside:
+                    title = translated(measure.dispute, "title")
+                    nodes[measure.pk].update(
+                        {"outside": True, "dispute": measure.dispute.slug, "dispute_title": title,
+                         "label": f"{nodes[measure.pk]['label']} ({title})"}
+                    )  # fmt: skip
         edges.append(
             {
                 "from": link.from_measure_id,
