@@ -16,6 +16,7 @@ import argparse  # noqa: E402
 import datetime as dt  # noqa: E402
 import hashlib  # noqa: E402
 import json  # noqa: E402
+import os  # noqa: E402
 import statistics  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
@@ -77,7 +78,12 @@ def measure(client: Client, url: str, repeat: int, api: bool) -> dict:
         times.append(seconds)
     with CaptureQueriesContext(connection) as captured:
         _get(client, url)
-    row = {"median_s": statistics.median(times), "min_s": min(times), "queries": len(captured.captured_queries)}
+    row = {
+        "median_s": statistics.median(times),
+        "min_s": min(times),
+        "queries": len(captured.captured_queries),
+        "load": os.getloadavg()[0],  # the machine's 1-minute load average when measured
+    }
     if api:
         data = json.loads(body)
         row["count"] = data["count"]
@@ -145,14 +151,14 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(f"Full-text search, ms (median of {args.repeat}, uncached; target ≤ {TARGET_MS:.0f} ms at the largest size)")
     header = f"{'target':12} {'q':20} " + " ".join(f"{str(s['n_events']) + ' ev':>10}" for s in results)
-    print(header + f" {'count':>7} {'queries':>7} {'first page':>12}")
+    print(header + f" {'count':>7} {'queries':>7} {'first page':>12} {'load':>5}")
     missed = []
     for i, first in enumerate(results[0]["rows"]):
         cells = " ".join(f"{_ms(s['rows'][i]['median_s']):>10}" for s in results)
         last = results[-1]["rows"][i]
         print(
             f"{first['target']:12} {first['q']:20} {cells} {last['count']:>7} {last['queries']:>7} "
-            f"{last['first_page']:>12}"
+            f"{last['first_page']:>12} {last['load']:>5.2f}"
         )
         if last["median_s"] * 1000 > TARGET_MS:
             missed.append(f"{first['target']} q={first['q']}")
@@ -163,7 +169,10 @@ def main(argv: list[str] | None = None) -> int:
     total = sum(Event.objects.filter(dispute__slug=s["dispute"]).count() for s in results)
     print(f"\nSearch page (every dispute in the database, {total} generated events), ms (median of {args.repeat}):")
     for row in page:
-        print(f"{row['target']:12} {row['q']:20} {_ms(row['median_s']):>10} {row['queries']:>7} queries")
+        print(
+            f"{row['target']:12} {row['q']:20} {_ms(row['median_s']):>10} {row['queries']:>7} queries, "
+            f"load {row['load']:.2f}"
+        )
         if row["median_s"] * 1000 > TARGET_MS:
             missed.append(f"search page q={row['q']}")
     print(f"target ≤ {TARGET_MS:.0f} ms: " + ("OK" if not missed else "MISSED for " + ", ".join(missed)))

@@ -34,6 +34,11 @@ def is_postgres(queryset) -> bool:
     return connections[queryset.db].vendor == "postgresql"
 
 
+def is_ranked(queryset) -> bool:
+    """Whether ``queryset`` is ordered by a computed rank (a full-text search's ``search_rank``)."""
+    return any(str(field).lstrip("-") in queryset.query.annotations for field in queryset.query.order_by)
+
+
 def searchable(text: str) -> str:
     """``text`` without what no record can hold (NUL, lone surrogates: PostgreSQL refuses them), stripped."""
     return "".join(ch for ch in text if ch != "\x00" and not 0xD800 <= ord(ch) <= 0xDFFF).strip()

@@ -2,7 +2,8 @@
 
 The matches are the API's: each type goes through its FilterSet's ``q`` (the same ranked full-text search for
 events and measures, the same "contains" for actors and cases). Every match is reachable, page by page; the
-count rides on the page's own query (a window count), so a search costs one query per type, whatever it finds.
+count rides on the page's own query (a window count), so a search costs one query per type (two for the ranked
+events and measures), whatever it finds.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Window
 from django.utils.translation import gettext_lazy as _
 
-from core.search import searchable
+from core.search import is_ranked, searchable
 from disputes.filters import ActorFilter, CaseFilter, EventFilter
 from disputes.models import Actor, Case, Event
 from tariffs.filters import MeasureFilter
@@ -46,13 +47,22 @@ def _page_number(raw) -> int:
 
 
 def page_of(queryset, number: int, size: int = PAGE_SIZE) -> Page:
-    """Page ``number`` of ``queryset`` with its total count, in one query (the first page when past the last)."""
-    counted = queryset.annotate(total_found=Window(Count("pk")))
+    """Page ``number`` of ``queryset`` with its total count (the first page when past the last).
+
+    One query; two for a ranked search (``is_ranked``): the matches are ranked and counted on their ids
+    alone, then the page's records are read by primary key. Counting wide rows made PostgreSQL hold every
+    match, joins and all, before it could count them.
+    """
+    ranked = is_ranked(queryset)
+    counted = (queryset.values_list("pk") if ranked else queryset).annotate(total_found=Window(Count("pk")))
     rows = list(counted[(number - 1) * size : number * size])
     if not rows and number > 1:
         number, rows = 1, list(counted[:size])
-    total = rows[0].total_found if rows else 0
-    return Page(rows, number, Paginator(range(total), size))
+    if not ranked:
+        return Page(rows, number, Paginator(range(rows[0].total_found if rows else 0), size))
+    records = {record.pk: record for record in queryset.order_by().filter(pk__in=[pk for pk, _ in rows])}
+    page = [records[pk] for pk, _ in rows if pk in records]
+    return Page(page, number, Paginator(range(rows[0][1] if rows else 0), size))
 
 
 def search(text: str, params) -> list[Results]:

@@ -65,3 +65,24 @@ def test_the_gin_index_can_serve_a_search(model, index):
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert index in plan
+
+
+@pytest.mark.parametrize("path", ["/api/v1/events/", "/en/search/"])
+def test_a_search_ranks_the_ids_alone_and_reads_only_the_shown_page_whole(client, path):
+    """Ranking every match is the cost of a search: it runs on one narrow table, without the joins and
+    wide columns of the rows, which are read by primary key for the page shown."""
+    from django.test.utils import CaptureQueriesContext
+
+    once = EventFactory(title="Talks on kelp", summary="")
+    thrice = EventFactory(title="Kelp talks", summary="Kelp exports and kelp duties.")
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path, {"q": "kelp"})
+    assert response.status_code == 200
+    ranking = [q["sql"] for q in captured.captured_queries if 'ORDER BY ts_rank("disputes_event"' in q["sql"]]
+    assert ranking and all("JOIN" not in sql.split(" WHERE ")[0] for sql in ranking)
+    assert all('"disputes_event"."summary"' not in sql.split(" FROM ")[0] for sql in ranking)
+    if path.startswith("/api/"):
+        assert [row["id"] for row in response.json()["results"]] == [thrice.pk, once.pk]
+    else:
+        html = response.content.decode()
+        assert html.index(f"/events/{thrice.pk}/") < html.index(f"/events/{once.pk}/")
