@@ -75,7 +75,7 @@ def test_each_step_shows_its_side_type_first_rate_and_date(client, disputes):
     assert '<span class="rate">50%</span>' in wine and "from March 15, 2024" in wine
     assert 'datetime="2024-03-01"' in wine
     apples = html.split('data-reference="CW-F2"')[1].split("</li>")[0]
-    assert "Import suspension" in apples and '<span class="rate">—</span>' in apples
+    assert "Import suspension" in apples and '<span class="rate no-rate">Without a rate</span>' in apples
 
 
 def test_three_disputes_can_be_compared_in_the_order_picked(client, canada_china, disputes):
