@@ -40,6 +40,10 @@ def _dispute(world):
     return world["disputes"][0]
 
 
+def _three_disputes(world):
+    return "&".join(f"d={dispute.slug}" for dispute in world["disputes"][:3])
+
+
 def _middle_measure(world):
     return world["measures"][3]  # linked to the two before it, and from the two after it
 
@@ -54,6 +58,7 @@ API = {
     "sources": (lambda w: "/api/v1/sources/?limit=500", 4),
     "timeline": (lambda w: f"/api/v1/disputes/{_dispute(w).slug}/timeline/?limit=500", 5),
     "summary": (lambda w: f"/api/v1/disputes/{_dispute(w).slug}/summary/", 4),
+    "compare": (lambda w: f"/api/v1/compare/?{_three_disputes(w)}", 5),
 }
 
 PAGES = {
@@ -67,6 +72,7 @@ PAGES = {
     "case": (lambda w: f"/en/cases/{w['cases'][0].pk}/", 6),
     "source": (lambda w: f"/en/sources/{w['source'].pk}/", 5),
     "search": (lambda w: "/en/search/?q=Announcement", 7),
+    "compare": (lambda w: f"/en/compare/?{_three_disputes(w)}", 5),
 }
 
 
