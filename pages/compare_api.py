@@ -7,6 +7,8 @@ are a 400 naming ``d`` or ``align``.
 
 from __future__ import annotations
 
+import hashlib
+
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -16,9 +18,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.rendering import FastJSONRenderer
+from core.api.viewsets import ConditionalGetMixin
 from core.formatting import plain_decimal
 from core.i18n import translated
 from core.permalinks import record_url
+from disputes.models import Actor, Dispute, DisputeParty
+from tariffs.models import Measure, MeasureLink, RatePeriod
 
 from .choices import Alignment
 from .compare import MAX_DISPUTES, MIN_DISPUTES, comparison, every_dispute
@@ -187,14 +192,24 @@ def comparison_document(data: dict, absolute) -> dict:
     ],
     responses={200: ComparisonSerializer},
 )
-class CompareView(APIView):
+class CompareView(ConditionalGetMixin, APIView):
     """Two or three disputes side by side: escalation steps, first rates, days from a measure to its answers (a
     measure that retaliates against it or responds to it) and their median per dispute."""
 
     permission_classes = [AllowAny]
     renderer_classes = [FastJSONRenderer]
+    history_models = (Dispute, DisputeParty, Actor, Measure, RatePeriod, MeasureLink)
+
+    def validators(self, request):
+        """The shared validators, told apart by the order of ``d`` too (it orders the answer)."""
+        etag, changed = super().validators(request)
+        order = hashlib.sha256("\n".join(request.query_params.getlist("d")).encode()).hexdigest()[:8]
+        return f'{etag[:-1]}-{order}"', changed
 
     def get(self, request):
+        return self.conditional(request, lambda: self.comparison(request))
+
+    def comparison(self, request):
         disputes = {dispute.slug: dispute for dispute in every_dispute()}
         params = CompareParameters(data=request.query_params, known=disputes)
         params.is_valid(raise_exception=True)

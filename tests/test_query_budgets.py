@@ -58,7 +58,7 @@ API = {
     "sources": (lambda w: "/api/v1/sources/?limit=500", 4),
     "timeline": (lambda w: f"/api/v1/disputes/{_dispute(w).slug}/timeline/?limit=500", 5),
     "summary": (lambda w: f"/api/v1/disputes/{_dispute(w).slug}/summary/", 4),
-    "compare": (lambda w: f"/api/v1/compare/?{_three_disputes(w)}", 5),
+    "compare": (lambda w: f"/api/v1/compare/?{_three_disputes(w)}", 6),
 }
 
 PAGES = {
