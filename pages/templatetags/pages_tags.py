@@ -49,6 +49,27 @@ def rate(value) -> str:
     return f"{number}\u00a0%" if (get_language() or "").startswith("fr") else f"{number}%"
 
 
+MONEY_SCALES = ((Decimal(10) ** 9, "billion", "milliard"), (Decimal(10) ** 6, "million", "million"))
+
+
+@register.filter
+def money(amount, currency: str) -> str:
+    """An amount as people read it, every digit kept: "CAD 7.016 billion", "7,016 milliards CAD"."""
+    if amount is None or amount == "":
+        return "—"
+    value = Decimal(str(amount))
+    french = (get_language() or "").startswith("fr")
+    for size, english_word, french_word in MONEY_SCALES:
+        if abs(value) >= size:
+            number = number_format(plain_decimal(value / size))
+            if french:
+                plural = "s" if abs(value) >= 2 * size else ""
+                return f"{number}\u00a0{french_word}{plural} {currency}"
+            return f"{currency} {number} {english_word}"
+    number = number_format(plain_decimal(value), force_grouping=True)
+    return f"{number}\u00a0{currency}" if french else f"{currency} {number}"
+
+
 @register.filter
 def shown(value) -> str:
     """A form value as text: lists joined with commas."""

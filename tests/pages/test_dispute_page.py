@@ -214,3 +214,10 @@ def test_the_page_does_not_grow_with_events_nor_do_its_queries(client, canada_ch
     assert len(listed_dates(grown)) == YEAR_PAGE_SIZE
     assert len(grown) < before_size + YEAR_PAGE_SIZE * 2000
     assert queries(client, URL + "?year=2024&page=3") <= before_queries
+
+
+@pytest.mark.parametrize(("lang", "shown"), [("en", "CAD 7.016 billion"), ("fr", "7,016\u00a0milliards CAD")])
+def test_the_state_of_play_gives_trade_covered_with_every_digit_in_words(client, lang, shown):
+    html = page(client, f"/{lang}/disputes/canada-china/", on="2025-09-01")
+    china = html.split('class="side side-china"', 1)[1].split("</div>", 1)[0]
+    assert shown in china
