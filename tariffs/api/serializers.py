@@ -163,12 +163,13 @@ class MeasureOnDateSerializer(MeasureSerializer):
         help_text="Ad valorem rate in force on the date asked; null if none. Only with ``in_force_on`` or ``on``.",
     )  # fmt: skip
 
-    total_rate_on_date = serializers.SerializerMethodField(
+    total_rate_on_date = NormalizedDecimalField(
+        max_digits=7, decimal_places=3, required=False, allow_null=True,
         help_text="The rate plus what it is added to (the MFN rate the sources give, or the rate of the measure it "
-        "is stacked on), on the date asked and for ``exporter`` if given; null when it cannot be stated."
-    )
-    total_rate_reason = serializers.SerializerMethodField(
-        help_text="Why ``total_rate_on_date`` is null (empty when it is given)."
+        "is stacked on), on the date asked and for ``exporter`` if given; null when it cannot be stated.",
+    )  # fmt: skip
+    total_rate_reason = serializers.CharField(
+        required=False, allow_blank=True, help_text="Why ``total_rate_on_date`` is null (empty when it is given)."
     )
 
     class Meta(MeasureSerializer.Meta):
@@ -177,18 +178,13 @@ class MeasureOnDateSerializer(MeasureSerializer):
         ]  # fmt: skip
         read_only_fields = MeasureSerializer.Meta.fields
 
-    def _total(self, measure):
+    def to_representation(self, measure):
+        data = super().to_representation(measure)
         day = getattr(measure, "rate_day", None)
-        return measure.total_on(day, exporter=measure.rate_exporter_id) if day else None
-
-    @extend_schema_field(OpenApiTypes.DECIMAL)
-    def get_total_rate_on_date(self, measure) -> str | None:
-        total = self._total(measure)
-        return plain_decimal(total.rate) if total is not None and total.rate is not None else None
-
-    def get_total_rate_reason(self, measure) -> str:
-        total = self._total(measure)
-        return total.reason if total is not None else ""
+        total = measure.total_on(day, exporter=measure.rate_exporter_id) if day else None
+        data["total_rate_on_date"] = plain_decimal(total.rate) if total is not None else None
+        data["total_rate_reason"] = total.reason if total is not None else ""
+        return data
 
 
 class HsCodeField(serializers.RegexField):
