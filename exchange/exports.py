@@ -110,6 +110,7 @@ class DisputeExport:
             | Q(id__in=Measure.applies_to.through.objects.filter(measure__dispute=d).values("actor_id"))
             | Q(id__in=Case.objects.filter(dispute=d).values("respondent_id"))
             | Q(id__in=Case.objects.filter(dispute=d, complainant__isnull=False).values("complainant_id"))
+            | Q(id__in=RatePeriod.objects.filter(measure__dispute=d, exporter__isnull=False).values("exporter_id"))
         )
         parents = dict(Actor.objects.filter(involved).values_list("id", "parent_id"))
         # Parents too, so that every parent_id joins: one query per level of the hierarchy.
@@ -442,9 +443,13 @@ TABLES: tuple[Table, ...] = (
         (
             field(RatePeriod, "measure", refers_to="measures.csv"),
             *fields(RatePeriod, "valid_from", "valid_to", "rate_percent", "kind", "state", "note"),
+            field(RatePeriod, "exporter", refers_to="actors.csv", note="Empty: the residual rate for everyone else."),
+            field(RatePeriod, "on_top_of"),
+            field(RatePeriod, "on_top_of_measure", note="The measure's id in the API; it may be of another dispute."),
+            field(RatePeriod, "base_rate"),
         ),
         lambda export: [
-            RatePeriod.objects.filter(measure__dispute=export.dispute).order_by("measure_id", "valid_from")
+            RatePeriod.objects.filter(measure__dispute=export.dispute).order_by("measure_id", "valid_from", "id")
         ],
     ),
     Table(
