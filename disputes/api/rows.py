@@ -81,16 +81,14 @@ def event_rows(page: list[dict], request) -> list[dict]:
     base = base_url(request)
     fetched = {
         "participants": grouped(
-            EventParticipant.objects.filter(event_id__in=ids).order_by("event_id", "id"),
+            EventParticipant.objects.order_by("event_id", "id"),
             "event_id",
             ("actor__slug", "actor__name", "actor__code", "actor__kind", "role", "actor__name_fr"),
             lambda r: {"actor": actor_brief(*r[:4], r[5]), "role": r[4]},
+            ids=ids,
         ),
         "sources": grouped(
-            EventCitation.objects.filter(event_id__in=ids).order_by("event_id", "id"),
-            "event_id",
-            CITATION_COLUMNS,
-            citation,
+            EventCitation.objects.order_by("event_id", "id"), "event_id", CITATION_COLUMNS, citation, ids=ids
         ),
         "base": base,
         "events_url": f"{base}{API_PREFIX}events/",

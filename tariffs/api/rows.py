@@ -4,7 +4,7 @@ from types import SimpleNamespace
 
 from django.utils import timezone
 
-from core.api.rows import RowShape, base_url, column, grouped, translated_column
+from core.api.rows import RowShape, base_url, column, grouped, rows_of, translated_column
 from core.formatting import plain_decimal
 from core.i18n import translated
 from core.permalinks import record_url
@@ -92,8 +92,8 @@ PERIOD_COLUMNS = (
 def _periods(ids, measures_url: str, today) -> tuple[dict, dict]:
     """The rate periods of the measures ``ids``, as the API shows them and as objects the rate rules read."""
     shown, read = {}, {}
-    queryset = RatePeriod.objects.filter(measure_id__in=ids).order_by("measure_id", "valid_from", "exporter_id")
-    for measure_id, *values in queryset.values_list("measure_id", *PERIOD_COLUMNS):
+    queryset = RatePeriod.objects.order_by("measure_id", "valid_from", "exporter_id")
+    for measure_id, *values in rows_of(queryset, "measure_id", PERIOD_COLUMNS, ids):
         p = SimpleNamespace(**dict(zip(PERIOD_COLUMNS, values, strict=True)))
         read.setdefault(measure_id, []).append(p)
         shown.setdefault(measure_id, []).append(
@@ -152,15 +152,14 @@ def measure_rows(page: list[dict], request) -> list[dict]:
         "periods": shown_periods,
         "totals": _totals(page, periods),
         "targets": grouped(
-            Measure.applies_to.through.objects.filter(measure_id__in=ids).order_by(
-                "measure_id", "actor__name", "actor_id"
-            ),
+            Measure.applies_to.through.objects.order_by("measure_id", "actor__name", "actor_id"),
             "measure_id",
             ("actor__slug", "actor__name", "actor__code", "actor__kind", "actor__name_fr"),
             lambda r: actor_brief(*r),
+            ids=ids,
         ),
         "lines": grouped(
-            ProductLine.objects.filter(measure_id__in=ids).order_by("measure_id", "hs_code"),
+            ProductLine.objects.order_by("measure_id", "hs_code"),
             "measure_id",
             ("hs_code", "description", "basis", "description_fr"),
             lambda r: {
@@ -169,27 +168,27 @@ def measure_rows(page: list[dict], request) -> list[dict]:
                 "basis": r[2],
                 "description_fr": r[3],
             },
+            ids=ids,
         ),
         "cases": grouped(
-            Case.objects.filter(measures__in=ids).order_by("measures__id", "initiated_on", "reference", "id"),
+            Case.objects.order_by("measures__id", "initiated_on", "reference", "id"),
             "measures__id",
             ("reference",),
             lambda r: r[0],
+            ids=ids,
         ),
         "links": grouped(
-            MeasureLink.objects.filter(from_measure_id__in=ids).order_by("from_measure_id", "type", "to_measure_id"),
+            MeasureLink.objects.order_by("from_measure_id", "type", "to_measure_id"),
             "from_measure_id",
             ("type", "to_measure_id", "to_measure__dispute__slug", "contested", "note"),
             lambda r: {
                 "type": r[0], "measure": r[1], "measure_url": f"{measures_url}{r[1]}/", "measure_dispute": r[2],
                 "contested": r[3], "note": r[4],
             },
+            ids=ids,
         ),
         "sources": grouped(
-            MeasureCitation.objects.filter(measure_id__in=ids).order_by("measure_id", "id"),
-            "measure_id",
-            CITATION_COLUMNS,
-            citation,
+            MeasureCitation.objects.order_by("measure_id", "id"), "measure_id", CITATION_COLUMNS, citation, ids=ids
         ),
     }  # fmt: skip
     return [(MEASURE_ON_DATE_SHAPE if "status_on_date" in row else MEASURE_SHAPE).build(row, fetched) for row in page]
