@@ -136,3 +136,25 @@ def test_the_selector_reads_every_dispute_of_a_busy_actor_in_five_queries(db, dj
         assert len(block.targeted) == 6 and {m.imposed_by_id for m in block.imposed} == {hub.pk}
         assert all(event.dispute_id == block.dispute.pk for event in block.events)
     assert len(found["children"]) == 2 * len(world["disputes"])
+
+
+def test_an_actor_s_cases_are_listed_under_their_dispute(client, canada_china):
+    from disputes.models import Case
+
+    china = Actor.objects.get(slug="china")
+    cases = Case.objects.filter(dispute=canada_china, respondent=china) | Case.objects.filter(
+        dispute=canada_china, complainant=china
+    )
+    html = get(client, "/en/actors/china/")
+    row = html.split('<tr data-slug="canada-china">')[1].split("</tr>")[0]
+    assert f'<td class="cases">{cases.count()}</td>' in row and cases.count() > 0
+    listed = section(html, "canada-china").split('<ul class="cases">')[1].split("</ul>")[0]
+    assert all(case.reference in listed for case in cases)
+
+
+def test_an_actor_with_no_records_says_so(client, db):
+    from tests.factories import ActorFactory
+
+    actor = ActorFactory(name="Quiet Agency", slug="quiet-agency")
+    html = get(client, f"/en/actors/{actor.slug}/")
+    assert "No measures, events or cases recorded for this actor." in html and "actor-disputes" not in html
