@@ -19,13 +19,13 @@ def test_the_page_on_1_september_2025_shows_what_was_in_force_and_the_trade_cove
     html = page(on="2025-09-01").content.decode()
     assert 'name="on" value="2025-09-01"' in html
     assert "As of 1 September 2025, " in html
-    assert "Trade covered:" in html and "CAD 7016000000" in html
+    assert "Trade covered:" in html and "CAD 7.016 billion" in html
     assert "How trade covered is counted" in html and "at most once" in html
 
 
 def test_the_page_on_1_june_2026_says_up_to(page):
     html = page(on="2026-06-01").content.decode()
-    assert "up to CAD 5790000000" in html
+    assert "up to CAD 5.79 billion" in html
 
 
 def test_a_bad_date_is_refused_on_the_page_without_an_error(page):

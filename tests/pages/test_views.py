@@ -148,7 +148,7 @@ def test_unknown_records_are_404_pages(client):
 
 def test_french_pages_keep_the_data_as_entered(client):
     html = page(client, "/fr/disputes/canada-china/")
-    assert 'lang="fr"' in html and "Canada–China trade dispute" in html
+    assert 'lang="fr"' in html and "Différend commercial Canada–Chine" in html
     assert 'hreflang="en" href="/en/disputes/canada-china/"' in html
 
 
