@@ -65,6 +65,21 @@ def test_in_french_on_calendar_dates_a_year_apart(more, tab):
     assert tab.problems == []
 
 
+@pytest.mark.parametrize("align", ["day0", "calendar"])
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_each_alignment_in_each_language_shows_the_days_to_answer_and_is_accessible(more, tab, language, align):
+    open_page(tab, f"{more}/{language}/compare/?d={SECOND}&d={THIRD}&align={align}")
+    assert tab.locator("html").get_attribute("lang") == language
+    assert tab.locator("#compare-steps").get_attribute("data-align") == align
+    assert tab.locator(f"#compare-align-{align}").is_checked()
+    assert tab.locator(f'#compare-summary tr[data-slug="{SECOND}"] .median').inner_text() == "19"
+    assert tab.locator(f'#answers-{SECOND} tr[data-from="CW-S2"][data-to="CW-F1"] .days').inner_text() == "19"
+    steps = tab.locator("#compare-steps tbody tr")
+    assert steps.count() == (6 if align == "day0" else 7)  # days 0, 5, 10, 29, 50, 60; or seven distinct dates
+    assert serious_violations(tab) == []
+    assert tab.problems == []
+
+
 @pytest.mark.parametrize("language", ["en", "fr"])
 def test_a_bad_pick_says_why_and_keeps_the_form_usable(more, tab, language):
     response = tab.goto(f"{more}/{language}/compare/?d={SECOND}&align=sideways")
