@@ -66,7 +66,9 @@ class CompareForm(forms.Form):
         return [self.disputes[slug] for slug in self.cleaned_data["d"]] if self.is_valid() else []
 
     def alignment(self) -> str:
-        return (self.is_valid() and self.cleaned_data["align"]) or Alignment.DAY0.value
+        """The alignment asked for when it is one of the choices (even if the disputes are not), else day 0."""
+        self.is_valid()  # cleans each field once; an unbound form has nothing cleaned
+        return getattr(self, "cleaned_data", {}).get("align") or Alignment.DAY0.value
 
 
 @dataclass
@@ -216,5 +218,5 @@ def compare(request):
     if picked:
         context.update(comparison(picked, form.alignment()))
     else:
-        context["alignment"] = form.alignment() if asked else Alignment.DAY0.value
+        context["alignment"] = form.alignment()
     return render(request, "pages/compare.html", context, status=400 if asked and not form.is_valid() else 200)

@@ -296,3 +296,8 @@ def test_the_api_answers_304_until_a_measure_changes(client, disputes):
     measure_save(measure=cheese, values={"title": "25% on Freedonian cheeses"}, today=dt.date(2025, 6, 1))
     again = client.get("/api/v1/compare/", params, HTTP_IF_NONE_MATCH=etag)
     assert again.status_code == 200 and again["ETag"] != etag
+
+
+def test_a_bad_pick_keeps_the_alignment_asked_for(client, disputes):
+    html = get(client, "/en/compare/", status=400, d=[SECOND], align="calendar")
+    assert 'value="calendar" checked' in html and 'value="day0" checked' not in html
