@@ -194,3 +194,19 @@ def rate_table(periods: Iterable[PeriodLike], day: dt.date | None = None, **opti
         total = total_for(periods, day, group_of(period), **options) if covering else None
         rows.append(RateRow(period, covering, total))
     return rows
+
+
+def headline_periods(periods: Iterable[dict]) -> list[dict]:
+    """The periods that tell a measure's story as one line (timeline milestones), as ``values()`` dicts with
+    ``exporter_id``: every residual period, and an exporter's period only where no period kept so far covers its
+    first day (one per day), without a rate, since the rates then differ by exporter. In date order; a measure
+    without exporters keeps all its periods as they are."""
+    periods = list(periods)
+    kept = [p for p in periods if p.get("exporter_id") is None]
+    for period in sorted(periods, key=lambda p: p["valid_from"]):
+        if period.get("exporter_id") is None:
+            continue
+        start = period["valid_from"]
+        if not any(p["valid_from"] <= start and (p["valid_to"] is None or start <= p["valid_to"]) for p in kept):
+            kept.append({**period, "rate_percent": None})
+    return sorted(kept, key=lambda p: p["valid_from"])

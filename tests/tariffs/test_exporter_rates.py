@@ -14,6 +14,8 @@ from disputes.choices import ActorKind
 from tariffs.models import Measure, RatePeriod
 from tariffs.services import measure_save, measure_suspend
 from tests.factories import ActorFactory, DisputeFactory, MeasureFactory, SourceFactory
+from timelines.models import TimelineEntry
+from timelines.services import refresh_dispute
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -184,3 +186,31 @@ def test_the_measure_page_costs_the_same_queries_with_more_exporters(client, ev_
     for _ in range(3):
         RatePeriod.objects.create(measure=ev_duty, valid_from=D(2024, 10, 30), rate_percent=20, exporter=ActorFactory())
     assert queries() == few
+
+
+def test_the_timeline_tells_the_measures_story_by_its_residual_rate_once_per_day(ev_duty):
+    refresh_dispute(dispute_id=ev_duty.dispute_id, today=TODAY, full=True)
+    milestones = list(
+        TimelineEntry.objects.filter(measure_id=ev_duty.pk).exclude(kind="measure_announced").order_by("date")
+        .values_list("date", "kind", "rate_percent")
+    )  # fmt: skip
+    assert milestones == [
+        (D(2024, 7, 5), "measure_in_force", Decimal("37.6")),
+        (D(2024, 10, 30), "rate_change", Decimal("35.3")),
+    ]
+
+
+def test_a_measure_whose_later_rates_are_all_per_exporter_does_not_read_as_ended(makers):
+    measure = measure_save(
+        measure=Measure(dispute=DisputeFactory(), imposed_by=ActorFactory(), type="anti_dumping",
+                        title="Duty on brandy", announced_on=D(2024, 10, 8)),
+        applies_to=[ActorFactory()],
+        rate_periods=[period(D(2024, 10, 11), D(2025, 7, 4), "39"),
+                      period(D(2025, 7, 5), None, "27.7", makers["byd"]),
+                      period(D(2025, 7, 5), None, "34.9", makers["saic"])],
+        citations=[{"source": SourceFactory()}], today=D(2025, 8, 1),
+    )  # fmt: skip
+    refresh_dispute(dispute_id=measure.dispute_id, today=D(2025, 8, 1), full=True)
+    kinds = list(TimelineEntry.objects.filter(measure_id=measure.pk).order_by("date").values_list("kind", flat=True))
+    assert "measure_ended" not in kinds and kinds.count("measure_announced") == 1
+    assert measure.status == "in_force"
