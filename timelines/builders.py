@@ -19,6 +19,7 @@ from core.dates import shifted
 from core.formatting import plain_decimal
 from disputes.models import Case, CaseCitation, Event, EventCitation, EventParticipant
 from disputes.selectors import Side, dispute_sides, side_of_country
+from tariffs import rate_periods
 from tariffs.choices import RateState
 from tariffs.models import Measure, MeasureCitation, RatePeriod
 
@@ -205,7 +206,7 @@ def _measure_entries(dispute, scope: Scope, sides: list[Side]):
     for row in (
         scope.filter(RatePeriod.objects.filter(measure__dispute=dispute), "measure", "measure_id")
         .order_by("measure_id", "valid_from")
-        .values("measure_id", "valid_from", "valid_to", "rate_percent", "state", "note")
+        .values("measure_id", "valid_from", "valid_to", "rate_percent", "state", "note", "exporter_id")
     ):
         periods[row["measure_id"]].append(row)
     citations = _sources(_citation_rows(MeasureCitation, "measure", dispute, scope))
@@ -236,7 +237,8 @@ def _measure_entries(dispute, scope: Scope, sides: list[Side]):
             "text_fr": "",
             "rate_percent": None,
         }
-        for milestone in _period_milestones(periods.get(measure["id"], [])):
+        # Rates per exporter share days: the measure's line follows its residual rate (rate_periods.headline_periods).
+        for milestone in _period_milestones(rate_periods.headline_periods(periods.get(measure["id"], []))):
             day, kind, (text, text_fr), rate = milestone
             yield {
                 **common,
