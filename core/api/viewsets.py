@@ -9,6 +9,7 @@ from django.http import StreamingHttpResponse
 from django.utils import translation
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import status, viewsets
 from rest_framework.exceptions import APIException
 
@@ -20,6 +21,31 @@ from .rows import pages
 API_VERSION = "1"
 #: Rows read at a time by a whole-list CSV download.
 CSV_PAGE = 500
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter's backend, each FilterSet's form class built once per process instead of once per request
+    (the filters, their fields and their validation are unchanged: every request still gets its own form)."""
+
+    def get_filterset_class(self, view, queryset=None):
+        filterset_class = super().get_filterset_class(view, queryset)
+        return filterset_class and with_form_class_kept(filterset_class)
+
+
+@functools.cache
+def with_form_class_kept(filterset_class):
+    """``filterset_class`` under the same name, building its form class on first use only."""
+
+    def get_form_class(self):
+        cls = type(self)
+        if "_kept_form_class" not in cls.__dict__:
+            cls._kept_form_class = filterset_class.get_form_class(self)
+        return cls._kept_form_class
+
+    return type(filterset_class.__name__, (filterset_class,), {
+        "__module__": filterset_class.__module__, "__qualname__": filterset_class.__qualname__,
+        "__doc__": filterset_class.__doc__, "get_form_class": get_form_class,
+    })  # fmt: skip
 
 
 def ranked_page(queryset, window: slice, values_of) -> list[dict]:
@@ -110,6 +136,7 @@ class ApiViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
     - Errors are JSON even when CSV was asked for; deleting a record still referred to is a 409.
     """
 
+    filter_backends = [FilterBackend]
     write_serializer_class = None
     csv_name = "results"
     #: For the fast list path: the ``values()`` columns of a row and the function that shapes a page.
