@@ -55,4 +55,6 @@ def test_the_api_and_the_measure_page_read_measures_through_the_same_shape(world
     assert api.query.select_related == shape.query.select_related
     assert lookups(api) == lookups(shape) | {"links_out"}
     measure = page_selectors.measure_detail(world["measures"][3].pk)
-    assert lookups(shape) | {"links_in", "links_out", "related_events"} == set(measure._prefetched_objects_cache)
+    in_full = selectors.measure_in_full()  # one measure: the shape plus its exemptions
+    assert lookups(in_full) == lookups(shape) | {"exemptions"}
+    assert lookups(in_full) | {"links_in", "links_out", "related_events"} == set(measure._prefetched_objects_cache)
