@@ -63,13 +63,25 @@ class RatePeriodSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer
         return period.valid_from > timezone.localdate()
 
 
+class ExporterField(ActorIdentifierField):
+    """An exporter by slug or ISO code, or as a period reads (``{"slug": …}``), so a period read can be written back."""
+
+    def to_internal_value(self, data):
+        return super().to_internal_value(data.get("slug") if isinstance(data, dict) else data)
+
+
+class StackedOnMeasureField(serializers.PrimaryKeyRelatedField):
+    """The measure a rate is added to, by id or as a period reads it (``{"id": …}``)."""
+
+    def to_internal_value(self, data):
+        return super().to_internal_value(data.get("id") if isinstance(data, dict) else data)
+
+
 class RatePeriodWriteSerializer(RatePeriodSerializer):
     """A rate period as written: the exporter by slug or ISO code, the measure it is stacked on by id."""
 
-    exporter = ActorIdentifierField(required=False, allow_null=True)
-    on_top_of_measure = serializers.PrimaryKeyRelatedField(
-        queryset=Measure.objects.all(), required=False, allow_null=True
-    )
+    exporter = ExporterField(required=False, allow_null=True)
+    on_top_of_measure = StackedOnMeasureField(queryset=Measure.objects.all(), required=False, allow_null=True)
 
 
 class ExemptionSerializer(TranslatedTextsMixin, serializers.ModelSerializer):
@@ -195,7 +207,7 @@ class HsCodeField(serializers.RegexField):
 class MeasureWriteSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
     """Creates or replaces a measure with its rate periods, product lines and sources (at least one)."""
 
-    ignored_fields = tuple(MeasureSerializer.Meta.fields)
+    ignored_fields = tuple(MeasureDetailSerializer.Meta.fields)
 
     dispute = serializers.SlugRelatedField(slug_field="slug", queryset=Dispute.objects.all())
     imposed_by = ActorIdentifierField()

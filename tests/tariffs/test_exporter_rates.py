@@ -6,9 +6,12 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 from disputes.choices import ActorKind
 from tariffs.models import Measure, RatePeriod
@@ -214,3 +217,19 @@ def test_a_measure_whose_later_rates_are_all_per_exporter_does_not_read_as_ended
     kinds = list(TimelineEntry.objects.filter(measure_id=measure.pk).order_by("date").values_list("kind", flat=True))
     assert "measure_ended" not in kinds and kinds.count("measure_announced") == 1
     assert measure.status == "in_force"
+
+
+def test_periods_read_from_the_api_can_be_written_back_unchanged(ev_duty, django_user_model):
+    editor = django_user_model.objects.create_user("rates-editor", password="x" * 12)
+    editor.user_permissions.set(Permission.objects.filter(codename="change_measure"))
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=editor).key}")
+    url = f"/api/v1/measures/{ev_duty.pk}/"
+    periods = [{k: v for k, v in p.items() if k != "scheduled"} for p in api.get(url).json()["rate_periods"]]
+    before = RatePeriod.history.count()
+    response = api.patch(url, {"rate_periods": periods}, format="json")
+    assert response.status_code == 200, response.json()
+    assert RatePeriod.history.count() == before
+    periods[0]["exporter"] = "ev-tesla"  # by slug, as written by hand
+    assert api.patch(url, {"rate_periods": periods}, format="json").status_code == 200
+    assert ev_duty.rate_periods.filter(exporter__slug="ev-tesla").count() == 2
