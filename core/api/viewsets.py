@@ -3,6 +3,7 @@
 import functools
 import hashlib
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import ProtectedError
 from django.http import StreamingHttpResponse
@@ -13,6 +14,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import status, viewsets
 from rest_framework.exceptions import APIException
 
+from core import data_version
 from core.search import is_ranked
 
 from .rendering import FastJSONRenderer, SafeCSVRenderer
@@ -21,6 +23,8 @@ from .rows import pages
 API_VERSION = "1"
 #: Rows read at a time by a whole-list CSV download.
 CSV_PAGE = 500
+#: How long a data version's last change is kept (a new version makes it unreachable at once anyway).
+LAST_CHANGE_SECONDS = 24 * 3600
 
 
 class FilterBackend(DjangoFilterBackend):
@@ -72,9 +76,29 @@ def history_tables(models: tuple) -> tuple[str, ...]:
     return tuple(model.history.model._meta.db_table for model in models)
 
 
+_NEVER = "never"  # kept for data that has no history yet (the cache cannot tell None from a miss)
+
+
 def last_change(models) -> object:
-    """When any row of ``models`` last changed (insert, update or delete), from their history tables."""
+    """When any row of ``models`` last changed (insert, update or delete), from their history tables.
+
+    Kept in the shared cache under the data version (``core.data_version``), which every history row
+    changes: until the data changes, the validators of every read cost a cache read instead of a
+    statement over up to a dozen history tables.
+    """
     tables = history_tables(tuple(models))
+    version = data_version.current()
+    if version is None:  # no cache: ask the database
+        return _last_change(tables)
+    key = "tradewatch:last-change:" + hashlib.sha256(f"{version}|{'|'.join(tables)}".encode()).hexdigest()[:32]
+    value = cache.get(key)
+    if value is None:
+        value = _last_change(tables)
+        cache.set(key, _NEVER if value is None else value, timeout=LAST_CHANGE_SECONDS)
+    return None if value == _NEVER else value
+
+
+def _last_change(tables: tuple[str, ...]) -> object:
     # Table names come from model metadata, never from a request.
     union = " UNION ALL ".join(f"SELECT MAX(history_date) AS changed FROM {table}" for table in tables)  # noqa: S608  # nosec B608
     with connection.cursor() as cursor:

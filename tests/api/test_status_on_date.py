@@ -78,6 +78,7 @@ def test_query_count_with_a_date_does_not_grow_with_page_size(anonymous, params)
             assert anonymous.get("/api/v1/measures/", {**params, "limit": limit}).status_code == 200
         return len(captured)
 
+    queries(2)  # the first read after a change also reads when the data last changed (kept until the next change)
     assert queries(2) == queries(500)
 
 
