@@ -34,6 +34,9 @@ from tariffs.services import measure_save
 
 PERIOD = re.compile(r"(?P<start>\S+?)\s*\.\.\s*(?P<end>\d{4}-[\d-]+(?=\s|$))?(?P<rest>.*)")
 RATE = re.compile(r"(?P<number>\d+(?:[.,]\d+)?)\s*%?")
+EXPORTER = re.compile(r"(?:^|\s)for\s+(?P<actor>\S+)")
+#: What the text of a period does not carry: kept from the stored period of the same exporter and first day.
+STACKING = ("on_top_of", "on_top_of_measure", "base_rate")
 
 
 class AnnouncementWidget(RecordWidget):
@@ -59,13 +62,15 @@ def _rate_text(rate) -> str:
 
 def render_rate_periods(measure) -> str:
     items = []
-    for period in measure.rate_periods.order_by("valid_from"):
+    for period in measure.rate_periods.select_related("exporter").order_by("valid_from", "exporter__slug"):
         text = f"{period.valid_from.isoformat()}..{period.valid_to.isoformat() if period.valid_to else ''}"
         text += _rate_text(period.rate_percent)
         if period.kind != RateKind.STANDARD:
             text += f" {period.kind}"
         if period.state != RateState.IN_FORCE:
             text += f" {period.state}"
+        if period.exporter_id:
+            text += f" for {period.exporter.slug}"
         if period.note:
             text += f": {period.note}"
         items.append(text)
@@ -132,6 +137,10 @@ class MeasureResource(RecordResource):
                 % {"number": number, "item": item}
             )
         values = {"rate_percent": None, "kind": RateKind.STANDARD, "state": RateState.IN_FORCE, "note": note.strip()}
+        rest = match["rest"]
+        exporter = EXPORTER.search(rest)
+        values["exporter"] = self.actor(exporter["actor"]) if exporter else None
+        rest = EXPORTER.sub(" ", rest) if exporter else rest
         for name, text in (("valid_from", match["start"]), ("valid_to", match["end"])):
             try:
                 values[name] = dt.date.fromisoformat(text) if text else None
@@ -141,7 +150,7 @@ class MeasureResource(RecordResource):
                     % {"number": number, "value": text}
                 ) from None
         seen = set()
-        for word in match["rest"].split():
+        for word in rest.split():
             rate = RATE.fullmatch(word)
             if rate is not None:
                 name, value = "rate_percent", Decimal(rate["number"].replace(",", "."))
@@ -231,7 +240,7 @@ class MeasureResource(RecordResource):
             measure=record,
             values=values,
             applies_to=lists.get("applies_to"),
-            rate_periods=lists.get("rate_periods"),
+            rate_periods=self._with_stacking(record, lists.get("rate_periods")),
             product_lines=lists.get("product_lines"),
             citations=lists.get("sources"),
             cases=lists.get("cases"),
@@ -243,7 +252,22 @@ class MeasureResource(RecordResource):
     def _stored_periods(measure) -> list[dict]:
         if measure.pk is None:
             return []
-        return list(measure.rate_periods.values("valid_from", "valid_to", "rate_percent", "kind", "state", "note"))
+        columns = ("valid_from", "valid_to", "rate_percent", "kind", "state", "note", "exporter_id")
+        return list(measure.rate_periods.values(*columns))
+
+    @staticmethod
+    def _with_stacking(measure, rows):
+        """The rows, each with what its rate is added to as the stored period of the same exporter and first day
+        says (the text of a period does not carry it, so an import keeps it)."""
+        if rows is None or getattr(measure, "pk", None) is None:
+            return rows
+        periods = measure.rate_periods.select_related("on_top_of_measure")
+        stored = {(p.exporter_id, p.valid_from): p for p in periods}
+        kept = []
+        for row in rows:
+            found = stored.get((getattr(row.get("exporter"), "pk", None), row["valid_from"]))
+            kept.append({**row, **{name: getattr(found, name) for name in STACKING}} if found else row)
+        return kept
 
     @staticmethod
     def _stored_lines(measure) -> list[dict]:
@@ -254,8 +278,10 @@ class MeasureResource(RecordResource):
     def lists_unchanged(self, instance, lists):
         def periods_signature(rows):
             return sorted(
-                (r["valid_from"], r["valid_to"], r["rate_percent"], r["kind"], r["state"], r["note"]) for r in rows
-            )
+                (r["valid_from"], r["valid_to"], r["rate_percent"], r["kind"], r["state"], r["note"],
+                 r.get("exporter_id") or getattr(r.get("exporter"), "pk", None) or 0)
+                for r in rows
+            )  # fmt: skip
 
         def lines_signature(rows):
             return sorted((r["hs_code"], r["description"], r["basis"]) for r in rows)
