@@ -2,18 +2,22 @@
 everyone else pays the residual rate, and "rate on D" for an exporter is its own period or else the residual one,
 in Python and in SQL alike."""
 
+import csv
 import datetime as dt
+import io
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import DataError, IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from disputes.choices import ActorKind
+from exchange.resources.tariffs import render_rate_periods
 from tariffs.models import Measure, RatePeriod
 from tariffs.services import measure_save, measure_suspend
 from tests.factories import ActorFactory, DisputeFactory, MeasureFactory, SourceFactory
@@ -233,3 +237,20 @@ def test_periods_read_from_the_api_can_be_written_back_unchanged(ev_duty, django
     periods[0]["exporter"] = "ev-tesla"  # by slug, as written by hand
     assert api.patch(url, {"rate_periods": periods}, format="json").status_code == 200
     assert ev_duty.rate_periods.filter(exporter__slug="ev-tesla").count() == 2
+
+
+def test_an_import_of_the_rendered_periods_keeps_each_exporter_and_what_its_rate_is_added_to(ev_duty, tmp_path):
+    RatePeriod.objects.filter(measure=ev_duty).update(on_top_of="mfn", base_rate=10)
+    ev_duty.reference = "EV-1"
+    ev_duty.save()
+    text = render_rate_periods(ev_duty)
+    assert "2024-10-30.. 7.8% for ev-tesla" in text
+    path = tmp_path / "measures.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(
+            [["dispute", "reference", "rate_periods"], ["ev-duties", "EV-1", text.replace("7.8%", "8.5%")]]
+        )
+    call_command("import_records", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+    tesla = ev_duty.rate_periods.get(exporter__slug="ev-tesla")
+    assert (tesla.rate_percent, tesla.on_top_of, tesla.base_rate) == (Decimal("8.5"), "mfn", 10)
+    assert ev_duty.rate_periods.count() == 7 and ev_duty.rate_periods.filter(exporter__isnull=True).count() == 2
