@@ -160,18 +160,20 @@ def main() -> int:
             results[name] = wrk(url, duration=args.duration, connections=args.connections, threads=args.threads,
                                 uncached=name.endswith("_uncached"),
                                 paths=paths_file if name == "varied_uncached" else None)  # fmt: skip
+            results[name]["load"] = os.getloadavg()[0]  # the machine's 1-minute load as the target ends
     finally:
         for process in (stack, bare):
             if process is not None and process.poll() is None:
                 os.killpg(process.pid, signal.SIGTERM)
                 process.wait(timeout=30)
 
-    print(f"\n{'target':18} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}")
+    print(f"\n{'target':18} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7} {'load':>5}")
     ok = True
     for name, r in results.items():
         errors = r["errors"] + r["non_2xx"]
         print(
             f"{name:18} {r['throughput_rps']:9.1f} {r['p50_ms']:8.1f} {r['p95_ms']:8.1f} {r['p99_ms']:8.1f} {errors:7d}"
+            f" {r['load']:5.2f}"
         )
     for name in ("api_events_list", "dispute_page", "measure_page", "varied_uncached"):
         r = results[name]
