@@ -172,6 +172,7 @@ def test_entering_the_8_march_2025_countermeasures(admin_client, canada_china):
             **_inline("product_lines", [{"hs_code": hs, "description": product, "basis": "inferred"}]),
             **_inline("citations", [{"source": source.pk, "field_name": "", "locator": "", "quote": ""}]),
             **_inline("links_out", []),
+            **_inline("exemptions", []),
         }
         if first_url is None:
             response = admin_client.post(add_link, {**data, "_continue": "Save and continue editing"})
