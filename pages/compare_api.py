@@ -30,7 +30,8 @@ from .compare import MAX_DISPUTES, MIN_DISPUTES, comparison, every_dispute
 
 
 class CompareParameters(serializers.Serializer):
-    d = serializers.ListField(child=serializers.SlugField(), min_length=MIN_DISPUTES, max_length=MAX_DISPUTES)
+    # Each slug is checked in validate_d, so that an error names the parameter ``d`` and not ``d.0``.
+    d = serializers.ListField(min_length=MIN_DISPUTES, max_length=MAX_DISPUTES)
     align = serializers.ChoiceField(choices=Alignment.choices, default=Alignment.DAY0.value)
 
     def __init__(self, *args, known: dict, **kwargs):
@@ -40,9 +41,8 @@ class CompareParameters(serializers.Serializer):
     def validate_d(self, slugs):
         if len(set(slugs)) != len(slugs):
             raise serializers.ValidationError("Give each dispute once.")
-        unknown = [slug for slug in slugs if slug not in self.known]
-        if unknown:
-            raise serializers.ValidationError(f"No dispute has the slug {unknown[0]!r}.")
+        if any(slug not in self.known for slug in slugs):
+            raise serializers.ValidationError("Each d must be the slug of a dispute (GET /api/v1/disputes/).")
         return slugs
 
 
