@@ -99,12 +99,15 @@ def latest_diplomacy(dispute, day: dt.date) -> list[dict]:
 
 def next_changes(dispute, day: dt.date) -> list[dict]:
     """The next dated changes to measures after ``day``: a rate period that starts, or one that ends with no
-    period following it (the measure lapses)."""
+    period following it (the measure lapses). Periods follow each other per exporter (the residual rate being one
+    more); a change several exporters share on a day is listed once, with the residual rate's rate, or no rate
+    when only named exporters' rates change (they differ)."""
     periods = list(
         RatePeriod.objects.filter(measure__dispute=dispute)
-        .order_by("measure_id", "valid_from")
+        .order_by("measure_id", "exporter_id", "valid_from")
         .values_list(
             "measure_id",
+            "exporter_id",
             "measure__title",
             "measure__title_fr",
             "valid_from",
@@ -114,26 +117,37 @@ def next_changes(dispute, day: dt.date) -> list[dict]:
             "kind",
         )
     )
-    by_start = {(p[0], p[3]): p for p in periods}
-    ends = {(p[0], p[4]): p for p in periods if p[4] is not None}
-    changes = []
-    for measure_id, title, title_fr, valid_from, valid_to, rate, state, kind in periods:
+    by_start = {(p[0], p[1], p[4]) for p in periods}
+    ends = {(p[0], p[1], p[5]): p for p in periods if p[5] is not None}
+    found: dict[tuple, tuple[dict, bool]] = {}
+    for measure_id, exporter_id, title, title_fr, valid_from, valid_to, rate, state, kind in periods:
         title = {"title": title, "title_fr": title_fr}
         if valid_from > day:
-            before = ends.get((measure_id, valid_from - dt.timedelta(days=1)))
+            before = ends.get((measure_id, exporter_id, valid_from - dt.timedelta(days=1)))
             if before is None:
                 change = ScheduledChange.TAKES_EFFECT if state == RateState.IN_FORCE else ScheduledChange.SUSPENDED
-            elif before[6] != state:
+            elif before[7] != state:
                 change = ScheduledChange.RESUMES if state == RateState.IN_FORCE else ScheduledChange.SUSPENDED
             else:
                 change = ScheduledChange.RATE_CHANGES
-            changes.append(_change(valid_from, measure_id, title, change, rate, kind))
+            _keep(found, _change(valid_from, measure_id, title, change, rate, kind), residual=exporter_id is None)
         if valid_to is not None and valid_to >= day and valid_to < dt.date.max:
             following = valid_to + dt.timedelta(days=1)
-            if (measure_id, following) not in by_start:
-                changes.append(_change(following, measure_id, title, ScheduledChange.ENDS, None, ""))
-    changes.sort(key=lambda c: (c["date"], c["measure"]))
+            if (measure_id, exporter_id, following) not in by_start:
+                change = _change(following, measure_id, title, ScheduledChange.ENDS, None, "")
+                _keep(found, change, residual=exporter_id is None)
+    changes = sorted((c for c, _residual in found.values()), key=lambda c: (c["date"], c["measure"], c["change"]))
     return changes[:NEXT_CHANGES]
+
+
+def _keep(found: dict, change: dict, *, residual: bool) -> None:
+    """Add ``change`` once per measure, day and kind of change: the residual rate's stands for the measure; a named
+    exporter's alone says no rate (another exporter's rate that day may differ)."""
+    key = (change["date"], change["measure"], change["change"])
+    if residual:
+        found[key] = (change, True)
+    elif key not in found:
+        found[key] = (change | {"rate_percent": None, "rate_kind": ""}, False)
 
 
 def _change(date: dt.date, measure_id: int, title: dict, change: ScheduledChange, rate, kind: str) -> dict:
