@@ -80,14 +80,17 @@ class RatePeriodFormSet(forms.BaseInlineFormSet):
             raise ValidationError(exc.message_dict["rate_periods"]) from exc
 
 
-class RatePeriodInline(admin.TabularInline):
+class RatePeriodInline(admin.StackedInline):
+    """Stacked, three lines a period (its window and rate; whose rate and what it is added to; a note): ten fields in
+    one table row would not fit a 1366-pixel window."""
+
     model = RatePeriod
     fk_name = "measure"
     formset = RatePeriodFormSet
     extra = 0
     min_num = 0
-    fields = ["exporter", "valid_from", "valid_to", "rate_percent", "kind", "state", "on_top_of", "on_top_of_measure",
-              "base_rate", "note"]  # fmt: skip
+    fields = [("valid_from", "valid_to", "rate_percent", "kind", "state"),
+              ("exporter", "on_top_of", "on_top_of_measure", "base_rate"), "note"]  # fmt: skip
     autocomplete_fields = ["exporter", "on_top_of_measure"]
 
     def get_queryset(self, request):

@@ -9,6 +9,8 @@ import os
 import pytest
 from django.conf import settings
 
+from tests import first_case
+
 REQUIRE_SERVICES = os.environ.get("TRADEWATCH_REQUIRE_SERVICES") == "1"
 
 
@@ -39,14 +41,26 @@ def pytest_runtest_makereport(item, call):
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the first case and build its timeline once per run; each test then runs in a
     transaction that is rolled back."""
-    from django.utils import timezone
-
-    from exchange.dataset_loader import load_dataset
-    from timelines.services import refresh_disputes
-
     with django_db_blocker.unblock():
-        load_dataset("canada-china")
-        refresh_disputes(today=timezone.localdate())
+        first_case.load()
+
+
+def _empties_the_database(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    uses = set(getattr(item, "fixturenames", ()))
+    return bool(marker and marker.kwargs.get("transaction")) or bool(uses & {"transactional_db", "live_server"})
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a test that committed data (its teardown empties every table), put the first case back for the tests
+    this worker runs next (tests/first_case.py)."""
+    yield
+    if nextitem is not None and _empties_the_database(item):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            first_case.ensure_loaded()
 
 
 @pytest.fixture

@@ -194,4 +194,6 @@ def test_page_queries_do_not_grow_with_rows(client, canada_china, url):
 @pytest.mark.parametrize("reference", ["M09-meal", "M03"])
 def test_detail_page_queries_are_fixed(client, reference):
     measure = Measure.objects.get(reference=reference)
-    assert queries(client, f"/en/measures/{measure.pk}/") <= 20
+    assert (
+        queries(client, f"/en/measures/{measure.pk}/") <= 22
+    )  # as tests/test_query_budgets.py: the measure page with its exemptions
