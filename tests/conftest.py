@@ -63,6 +63,16 @@ def pytest_runtest_teardown(item, nextitem):
             first_case.ensure_loaded()
 
 
+@pytest.fixture(autouse=True)
+def _each_test_starts_in_the_default_language():
+    """A request or a test may leave a language active in this thread; the next test starts in the default one."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def canada_china(db):
     from disputes.models import Dispute
