@@ -22,7 +22,6 @@ import argparse  # noqa: E402
 import csv  # noqa: E402
 import datetime as dt  # noqa: E402
 import io  # noqa: E402
-import json  # noqa: E402
 import statistics  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
@@ -39,7 +38,16 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from bench.generate import analyze, delete_bench_states, delete_generated, generate_dispute  # noqa: E402
-from bench.setup import BENCH_DB, checked_database, clean_start, truncate_bench_tables, vacuum  # noqa: E402
+from bench.setup import (  # noqa: E402
+    BENCH_DB,
+    allow_host,
+    checked_database,
+    clean_start,
+    event_sizes,
+    truncate_bench_tables,
+    vacuum,
+    write_results,
+)
 from bench.setup import environment as bench_environment  # noqa: E402
 from core.permalinks import PAGE_PATHS  # noqa: E402
 from disputes.api.serializers import API_PREFIX  # noqa: E402
@@ -595,7 +603,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed or the API fails")
     parser.add_argument("--output", type=Path, default=RESULTS, help="JSON results file (default: %(default)s)")
     args = parser.parse_args(argv)
-    sizes = sorted({int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()})
+    sizes = event_sizes(args.sizes)
     if not sizes or min(sizes) < 1 or args.repeat < 1 or args.warmup < 0:
         parser.error("sizes and --repeat must be positive, --warmup not negative")
 
@@ -603,8 +611,7 @@ def main(argv: list[str] | None = None) -> int:
     if dedicated is None:
         return 2
     name = connection.settings_dict["NAME"]
-    if HOST not in settings.ALLOWED_HOSTS and "*" not in settings.ALLOWED_HOSTS:
-        settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, HOST]  # in-process requests only
+    allow_host(HOST)  # in-process requests only
 
     call_command("migrate", verbosity=0, interactive=False)
     clean_start(dedicated)
@@ -656,7 +663,6 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"API ERROR at {s['n_events']} events, {endpoint}:\n{error}")
     print(f"total benchmark time: {total_s:.0f}s")
 
-    args.output.parent.mkdir(parents=True, exist_ok=True)
     report = {
         "benchmark": "api.list_pages",
         "run_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -668,8 +674,7 @@ def main(argv: list[str] | None = None) -> int:
         "checks": checks,
         "sizes": results,
     }
-    args.output.write_text(json.dumps(report, indent=2, default=str) + "\n", encoding="utf-8")
-    print(f"results written to {args.output}")
+    write_results(args.output, report)
     missed = any(c.get("ok") is False for c in checks.values())
     return 1 if args.strict and (missed or errors) else 0
 

@@ -28,12 +28,11 @@ import zipfile  # noqa: E402
 from pathlib import Path  # noqa: E402
 from urllib.parse import urlencode  # noqa: E402
 
-from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from bench.generate import analyze, delete_generated, generate_dispute  # noqa: E402
-from bench.setup import BENCH_DB, GENERATED_SLUG, checked_database  # noqa: E402
+from bench.setup import BENCH_DB, GENERATED_SLUG, allow_host, checked_database, write_results  # noqa: E402
 from bench.setup import environment as bench_environment  # noqa: E402
 from disputes.api.serializers import API_PREFIX  # noqa: E402
 from disputes.models import Dispute, Event  # noqa: E402
@@ -74,8 +73,7 @@ def child(download: str, slug: str) -> dict:
     """In a fresh process: one download, its body written to a temporary file as it arrives."""
     from django.test import Client
 
-    if HOST not in settings.ALLOWED_HOSTS and "*" not in settings.ALLOWED_HOSTS:
-        settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, HOST]
+    allow_host(HOST)  # in-process requests only
     url = DOWNLOADS[download].format(api=API_PREFIX, slug=slug, query=urlencode({"dispute": slug, "format": "csv"}))
     client = Client()
     client.get(f"{API_PREFIX}export/no-such-dispute.json", secure=True)  # imports and connection, outside the figure
@@ -186,7 +184,6 @@ def main(argv: list[str] | None = None) -> int:
     )
     if args.clean:
         delete_generated([dispute.pk])
-    args.output.parent.mkdir(parents=True, exist_ok=True)
     report = {
         "benchmark": "export",
         "run_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -197,8 +194,7 @@ def main(argv: list[str] | None = None) -> int:
         "downloads": rows,
         "missed": missed,
     }
-    args.output.write_text(json.dumps(report, indent=2, default=str) + "\n", encoding="utf-8")
-    print(f"results written to {args.output}")
+    write_results(args.output, report)
     return 1 if args.strict and missed else 0
 
 

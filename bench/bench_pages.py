@@ -23,7 +23,6 @@ start_django(RESPONSE_CACHE_SECONDS="0", DATABASE_STATEMENT_TIMEOUT="600")
 
 import argparse  # noqa: E402
 import datetime as dt  # noqa: E402
-import json  # noqa: E402
 import re  # noqa: E402
 import statistics  # noqa: E402
 import sys  # noqa: E402
@@ -38,7 +37,15 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from bench.generate import analyze, delete_bench_states, delete_generated, generate_dispute  # noqa: E402
-from bench.setup import BENCH_DB, checked_database, clean_start, truncate_bench_tables  # noqa: E402
+from bench.setup import (  # noqa: E402
+    BENCH_DB,
+    allow_host,
+    checked_database,
+    clean_start,
+    event_sizes,
+    truncate_bench_tables,
+    write_results,
+)
 from bench.setup import environment as bench_environment  # noqa: E402
 from disputes.models import Dispute, Event  # noqa: E402
 from timelines.models import TimelineEntry  # noqa: E402
@@ -141,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--strict", action="store_true", help="exit 1 when a budget is missed")
     parser.add_argument("--output", type=Path, default=RESULTS, help="JSON results file (default: %(default)s)")
     args = parser.parse_args(argv)
-    sizes = sorted({int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()})
+    sizes = event_sizes(args.sizes)
     if args.repeat < 1 or args.warmup < 0 or any(n < 1 for n in sizes):
         parser.error("sizes and --repeat must be positive, --warmup not negative")
     dedicated = checked_database(args.allow_any_db)
@@ -149,8 +156,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     name = connection.settings_dict["NAME"]
     keep = args.keep and not dedicated
-    if HOST not in settings.ALLOWED_HOSTS and "*" not in settings.ALLOWED_HOSTS:
-        settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, HOST]
+    allow_host(HOST)  # in-process requests only
     # Static addresses without the manifest of `collectstatic` (not run here): the same work per {% static %}.
     settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": STATIC_STORAGE}}
 
@@ -200,7 +206,6 @@ def main(argv: list[str] | None = None) -> int:
             f"{row['statements']:>6} "
             f"{row['listed']:>7}  <{budget['kib']} KiB, <{budget['ms']} ms  {'ok' if ok else 'MISSED'}"
         )
-    args.output.parent.mkdir(parents=True, exist_ok=True)
     report = {
         "benchmark": "pages.dispute_detail",
         "run_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -210,8 +215,7 @@ def main(argv: list[str] | None = None) -> int:
         "environment": environment,
         "pages": rows,
     }
-    args.output.write_text(json.dumps(report, indent=2, default=str) + "\n", encoding="utf-8")
-    print(f"results written to {args.output}")
+    write_results(args.output, report)
     return 1 if args.strict and missed else 0
 
 

@@ -32,7 +32,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 
 from bench.generate import analyze, delete_generated, generate_dispute  # noqa: E402
-from bench.setup import BENCH_DB, GENERATED_SLUG, checked_database  # noqa: E402
+from bench.setup import BENCH_DB, GENERATED_SLUG, allow_host, checked_database, event_sizes, write_results  # noqa: E402
 from bench.setup import environment as bench_environment  # noqa: E402
 from disputes.api.serializers import API_PREFIX  # noqa: E402
 from disputes.models import Dispute, Event  # noqa: E402
@@ -133,15 +133,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     parser.add_argument("--output", type=Path, default=RESULTS, help="JSON results file (%(default)s)")
     args = parser.parse_args(argv)
-    sizes = sorted({int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()})
+    sizes = event_sizes(args.sizes)
     if not sizes or min(sizes) < 1 or args.repeat < 1:
         parser.error("sizes and --repeat must be positive")
     dedicated = checked_database(args.allow_any_db)
     if dedicated is None:
         return 2
     name = connection.settings_dict["NAME"]
-    if HOST not in settings.ALLOWED_HOSTS and "*" not in settings.ALLOWED_HOSTS:
-        settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, HOST]
+    allow_host(HOST)  # in-process requests only
     call_command("migrate", verbosity=0, interactive=False)
     environment = bench_environment()
     print(f"Search benchmark on {name} (PostgreSQL {environment['postgresql']}), median of {args.repeat}", flush=True)
@@ -179,7 +178,6 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.clean:
         delete_generated([Dispute.objects.get(slug=s["dispute"]).pk for s in results])
-    args.output.parent.mkdir(parents=True, exist_ok=True)
     report = {
         "benchmark": "search",
         "run_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -190,8 +188,7 @@ def main(argv: list[str] | None = None) -> int:
         "search_page": page,
         "missed": missed,
     }
-    args.output.write_text(json.dumps(report, indent=2, default=str) + "\n", encoding="utf-8")
-    print(f"results written to {args.output}")
+    write_results(args.output, report)
     return 1 if args.strict and missed else 0
 
 

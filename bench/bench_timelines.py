@@ -14,7 +14,6 @@ start_django()
 
 import argparse  # noqa: E402
 import datetime as dt  # noqa: E402
-import json  # noqa: E402
 import math  # noqa: E402
 import statistics  # noqa: E402
 import sys  # noqa: E402
@@ -27,7 +26,15 @@ from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from bench.generate import analyze, delete_bench_states, delete_generated, generate_dispute  # noqa: E402
-from bench.setup import BENCH_DB, checked_database, clean_start, truncate_bench_tables, vacuum  # noqa: E402
+from bench.setup import (  # noqa: E402
+    BENCH_DB,
+    checked_database,
+    clean_start,
+    event_sizes,
+    truncate_bench_tables,
+    vacuum,
+    write_results,
+)
 from bench.setup import environment as bench_environment  # noqa: E402
 from disputes.choices import EventKind  # noqa: E402
 from disputes.models import DisputeParty, Event, EventCitation, EventParticipant  # noqa: E402
@@ -242,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     parser.add_argument("--output", type=Path, default=RESULTS, help="JSON results file (default: %(default)s)")
     args = parser.parse_args(argv)
-    sizes = sorted({int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()})
+    sizes = event_sizes(args.sizes)
     if not sizes or min(sizes) < 1 or args.repeat < 1:
         parser.error("sizes and --repeat must be positive")
 
@@ -282,7 +289,6 @@ def main(argv: list[str] | None = None) -> int:
             print(f"warning at {row['events']} events: {warning}")
     print(f"total benchmark time: {total_s:.0f}s")
 
-    args.output.parent.mkdir(parents=True, exist_ok=True)
     report = {
         "benchmark": "timelines.refresh_dispute",
         "run_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -293,8 +299,7 @@ def main(argv: list[str] | None = None) -> int:
         "checks": checks,
         "rows": rows,
     }
-    args.output.write_text(json.dumps(report, indent=2, default=str) + "\n", encoding="utf-8")
-    print(f"results written to {args.output}")
+    write_results(args.output, report)
     missed = any(c.get("ok") is False for c in checks.values() if isinstance(c, dict))
     return 1 if args.strict and missed else 0
 

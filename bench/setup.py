@@ -6,9 +6,11 @@ benchmarks use a dedicated database, ``tradewatch_bench`` (created if missing), 
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import secrets
+from pathlib import Path
 
 BENCH_DB = "tradewatch_bench"
 SERVER_URL = os.environ.get("BENCH_SERVER_URL", "postgres://postgres@127.0.0.1:5432/")
@@ -121,3 +123,23 @@ def environment(**extra) -> dict:
         "machine": platform.platform(),
         "cpu_count": os.cpu_count(),
     }
+
+
+def event_sizes(text: str) -> list[int]:
+    """The event counts of ``--sizes`` ("10000,100_000"), in order, each once."""
+    return sorted({int(s.replace("_", "")) for s in text.split(",") if s.strip()})
+
+
+def allow_host(host: str) -> None:
+    """Let in-process requests name ``host`` (the test client's) under production settings."""
+    from django.conf import settings
+
+    if host not in settings.ALLOWED_HOSTS and "*" not in settings.ALLOWED_HOSTS:
+        settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, host]
+
+
+def write_results(path: Path, report: dict) -> None:
+    """Write a benchmark's ``report`` as JSON to ``path`` and say where."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(report, indent=2, default=str) + "\n", encoding="utf-8")
+    print(f"results written to {path}")
