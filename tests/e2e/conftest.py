@@ -40,6 +40,19 @@ def site(transactional_db, live_server):
 
 
 @pytest.fixture
+def tab(browser):
+    """A fresh page that axe-core can be injected into (the page's CSP is bypassed) and that records console errors
+    and warnings and page errors."""
+    context = browser.new_context(bypass_csp=True)
+    page = context.new_page()
+    page.problems = []
+    page.on("console", lambda msg: page.problems.append(msg.text) if msg.type in ("error", "warning") else None)
+    page.on("pageerror", lambda exc: page.problems.append(str(exc)))
+    yield page
+    context.close()
+
+
+@pytest.fixture
 def page(browser):
     """A fresh page that records console errors and failed requests."""
     context = browser.new_context(locale="en-CA")

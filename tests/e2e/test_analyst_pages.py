@@ -13,17 +13,6 @@ HEADINGS = {
 }
 
 
-@pytest.fixture
-def tab(browser):
-    context = browser.new_context(bypass_csp=True)  # axe-core is injected inline
-    page = context.new_page()
-    page.problems = []
-    page.on("console", lambda msg: page.problems.append(msg.text) if msg.type in ("error", "warning") else None)
-    page.on("pageerror", lambda exc: page.problems.append(str(exc)))
-    yield page
-    context.close()
-
-
 @pytest.mark.parametrize("language", ["en", "fr"])
 def test_each_page_is_reachable_from_the_navigation_titled_and_accessible(site, tab, language):
     for name in PAGES:

@@ -17,17 +17,6 @@ def more(site):
     return site
 
 
-@pytest.fixture
-def tab(browser):
-    context = browser.new_context(bypass_csp=True)  # axe-core is injected inline
-    page = context.new_page()
-    page.problems = []
-    page.on("console", lambda msg: page.problems.append(msg.text) if msg.type in ("error", "warning") else None)
-    page.on("pageerror", lambda exc: page.problems.append(str(exc)))
-    yield page
-    context.close()
-
-
 def test_two_disputes_picked_on_the_disputes_list_line_up_on_day_0(more, tab):
     open_page(tab, f"{more}/en/disputes/")
     tab.check(f"#compare-pick-{SECOND}")
