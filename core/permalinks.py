@@ -36,7 +36,7 @@ def record_url(kind: str, key, *, in_language: bool = False) -> str:
     return PAGE_PATHS[kind].format(key)
 
 
-_PLAIN_KEY = re.compile(r"[0-9]+|[-a-zA-Z0-9_]+")
+_PLAIN_KEY = re.compile(r"[-a-zA-Z0-9_]+")  # a pk or a slug
 _SENTINEL = "7777777"  # matches both the int and the slug converters
 
 
