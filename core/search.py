@@ -1,33 +1,44 @@
 """Full-text search behind one queryset method per model.
 
 PostgreSQL: a ranked websearch query over an English text-search vector of the record's own text, or a
-match in the title of a cited source. The vector is stored: each searchable table has a generated
+match in the title of a cited source. The vectors are stored: each searchable table has a generated
 ``search_document`` column (migrations disputes/0006 and tariffs/0009, GIN-indexed), so a search
-matches and ranks precomputed vectors instead of running ``to_tsvector`` on every candidate row.
+matches and ranks precomputed vectors instead of running ``to_tsvector`` on every candidate row, and a
+``cited_document`` column kept by triggers (``core.cited_documents``) for the titles of the sources a record
+cites, so both arms of a match are indexed columns of the same row.
+
+A search's list is bounded (``newest_matches``): at most ``SEARCH_MATCH_LIMIT`` matches, the newest, are counted
+and ranked. Counting and ranking every match of a word found in most records would read a large dispute whole
+at every search; past the limit the list says that more records match, instead of a slow exact count.
 SQLite: plain case-insensitive matching of the same fields, so the embedded set-up answers the same
 questions.
 """
 
+from django.conf import settings
 from django.db import connections
 from django.db.models import Exists, Expression, F, OuterRef, Q, Value
 from django.db.models.functions import Coalesce
 
 SEARCH_CONFIG = "english"
 DOCUMENT_COLUMN = "search_document"
+CITED_COLUMN = "cited_document"
+RANK = "search_rank"
 
 
 class StoredDocument(Expression):
-    """The ``search_document`` column of the query's own table (PostgreSQL; not a model field: the database
-    fills it): the English vector of the searched fields, computed by the database when the row is written."""
+    """A search vector column of the query's own table (PostgreSQL; not a model field: the database fills it):
+    ``search_document``, the English vector of the searched fields, or ``cited_document``, that of the cited
+    sources' titles."""
 
-    def __init__(self):
+    def __init__(self, column: str = DOCUMENT_COLUMN):
         from django.contrib.postgres.search import SearchVectorField
 
         super().__init__(output_field=SearchVectorField())
+        self.column = column
 
     def as_sql(self, compiler, connection):
         alias = compiler.query.get_initial_alias()
-        return f"{compiler.quote_name_unless_alias(alias)}.{connection.ops.quote_name(DOCUMENT_COLUMN)}", []
+        return f"{compiler.quote_name_unless_alias(alias)}.{connection.ops.quote_name(self.column)}", []
 
 
 def is_postgres(queryset) -> bool:
@@ -37,6 +48,39 @@ def is_postgres(queryset) -> bool:
 def is_ranked(queryset) -> bool:
     """Whether ``queryset`` is ordered by a computed rank (a full-text search's ``search_rank``)."""
     return any(str(field).lstrip("-") in queryset.query.annotations for field in queryset.query.order_by)
+
+
+def is_search(queryset) -> bool:
+    """Whether ``queryset`` holds the matches of a full-text search (whatever it is ordered by)."""
+    return RANK in queryset.query.annotations
+
+
+def newest_matches(queryset, limit: int | None = None) -> tuple[object, int, bool]:
+    """``queryset`` (a search's matches, with every other filter applied) cut to its ``limit`` newest records,
+    how many it then holds, and whether more records match. One query, over the newest rows only; the order
+    is kept.
+
+    Newest is the reverse of the model's default order (an event's date, a measure's announcement), so a list
+    that is cut holds the latest matches, and a date window or another filter reaches the older ones. The cut
+    is a bound on those ordering columns (at or after the last record kept), which the ordering's index serves.
+    """
+    limit = settings.SEARCH_MATCH_LIMIT if limit is None else limit
+    ordering = [(field.lstrip("-"), field.startswith("-")) for field in queryset.model._meta.ordering]
+    newest = [field if descending else f"-{field}" for field, descending in ordering]
+    rows = list(queryset.order_by(*newest).values_list(*(field for field, _ in ordering))[: limit + 1])
+    if len(rows) <= limit:
+        return queryset, len(rows), False
+    return queryset.filter(_at_or_after(ordering, rows[limit - 1])), limit, True
+
+
+def _at_or_after(ordering: list[tuple[str, bool]], values: tuple) -> Q:
+    """Records at or after ``values`` in the model's default ``ordering`` (each field ascending or descending):
+    the lexicographic comparison, field by field."""
+    condition, equal = Q(), Q()
+    for (field, descending), value in zip(ordering, values, strict=True):
+        condition |= equal & Q(**{f"{field}__{'lt' if descending else 'gt'}": value})
+        equal &= Q(**{field: value})
+    return condition | equal
 
 
 def searchable(text: str) -> str:
@@ -58,14 +102,13 @@ def search(queryset, text: str, *, fields: tuple[str, ...], citations=None, cite
         from django.contrib.postgres.search import SearchQuery, SearchRank
 
         query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
-        # The stored vector is matched on the rows the other filters leave (a dispute's events), or found
-        # through its GIN index when nothing else narrows them; the rank reads the same stored vector.
+        # The stored vectors are matched on the rows the other filters leave (a dispute's newest events), or
+        # found through their GIN indexes when the words are rare; the rank reads the record's own vector.
         queryset = queryset.alias(search_document=StoredDocument())
         condition = Q(search_document=query)
         if citations is not None:
-            source_model = citations.model._meta.get_field("source").related_model
-            sources = source_model.objects.alias(search_document=StoredDocument()).filter(search_document=query)
-            condition |= Q(pk__in=citations.filter(source__in=sources.values("pk")).values(cited_field))
+            queryset = queryset.alias(cited_document=StoredDocument(CITED_COLUMN))
+            condition |= Q(cited_document=query)
         return queryset.filter(condition).annotate(search_rank=SearchRank(F("search_document"), query))
     # Every word must appear somewhere, as websearch_to_tsquery requires on PostgreSQL.
     condition = Q()

@@ -2,8 +2,10 @@
 
 The matches are the API's: each type goes through its FilterSet's ``q`` (the same ranked full-text search for
 events and measures, the same "contains" for actors and cases). Every match is reachable, page by page; the
-count rides on the page's own query (a window count), so a search costs one query per type (two for the ranked
-events and measures), whatever it finds.
+count rides on the page's own query (a window count), so a search costs one query per type (three for the ranked
+events and measures: their newest matches, then a page of them ranked, then its records), whatever it finds.
+Like the API's, a ranked search lists at most ``SEARCH_MATCH_LIMIT`` matches of a type, the newest, and says so
+when more match.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Window
 from django.utils.translation import gettext_lazy as _
 
-from core.search import is_ranked, searchable
+from core.search import is_ranked, is_search, newest_matches, searchable
 from disputes.filters import ActorFilter, CaseFilter, EventFilter
 from disputes.models import Actor, Case, Event
 from tariffs.filters import MeasureFilter
@@ -36,6 +38,8 @@ class Results:
     name: str
     heading: str
     page: Page
+    #: Whether more records match than the page's list holds (``core.search.newest_matches``).
+    more: bool = False
 
     @property
     def page_parameter(self) -> str:
@@ -46,23 +50,30 @@ def _page_number(raw) -> int:
     return int(raw) if isinstance(raw, str) and raw.isdigit() and 0 < len(raw) < 7 and int(raw) > 0 else 1
 
 
-def page_of(queryset, number: int, size: int = PAGE_SIZE) -> Page:
+def page_of(queryset, number: int, size: int = PAGE_SIZE, total: int | None = None) -> Page:
     """Page ``number`` of ``queryset`` with its total count (the first page when past the last).
 
-    One query; two for a ranked search (``is_ranked``): the matches are ranked and counted on their ids
-    alone, then the page's records are read by primary key. Counting wide rows made PostgreSQL hold every
-    match, joins and all, before it could count them.
+    One query; two for a ranked search (``is_ranked``): the matches are ranked (and counted, unless ``total``
+    says how many there are) on their ids alone, then the page's records are read by primary key. Counting wide
+    rows made PostgreSQL hold every match, joins and all, before it could count them.
     """
     ranked = is_ranked(queryset)
-    counted = (queryset.values_list("pk") if ranked else queryset).annotate(total_found=Window(Count("pk")))
+    if not ranked:
+        counted = queryset.annotate(total_found=Window(Count("pk")))
+    elif total is None:
+        counted = queryset.values_list("pk").annotate(total_found=Window(Count("pk")))
+    else:
+        counted = queryset.values_list("pk", flat=True)
+        number = number if (number - 1) * size < total else 1
     rows = list(counted[(number - 1) * size : number * size])
     if not rows and number > 1:
         number, rows = 1, list(counted[:size])
     if not ranked:
         return Page(rows, number, Paginator(range(rows[0].total_found if rows else 0), size))
-    records = {record.pk: record for record in queryset.order_by().filter(pk__in=[pk for pk, _ in rows])}
-    page = [records[pk] for pk, _ in rows if pk in records]
-    return Page(page, number, Paginator(range(rows[0][1] if rows else 0), size))
+    if total is None:
+        total, rows = (rows[0][1] if rows else 0), [pk for pk, _ in rows]
+    records = {record.pk: record for record in queryset.order_by().filter(pk__in=rows)}
+    return Page([records[pk] for pk in rows if pk in records], number, Paginator(range(total), size))
 
 
 def search(text: str, params) -> list[Results]:
@@ -74,5 +85,8 @@ def search(text: str, params) -> list[Results]:
     for name, heading, filterset_class, base in TYPES:
         filterset = filterset_class({"q": text}, queryset=base())
         queryset = filterset.qs if filterset.is_valid() else base().none()
-        found.append(Results(name, heading, page_of(queryset, _page_number(params.get(f"{name}_page")))))
+        number, total, more = _page_number(params.get(f"{name}_page")), None, False
+        if is_search(queryset):
+            queryset, total, more = newest_matches(queryset)
+        found.append(Results(name, heading, page_of(queryset, number, total=total), more))
     return found

@@ -71,7 +71,7 @@ PAGES = {
     "actor": (lambda w: f"/en/actors/{w['hub'].slug}/", 7),
     "case": (lambda w: f"/en/cases/{w['cases'][0].pk}/", 6),
     "source": (lambda w: f"/en/sources/{w['source'].pk}/", 5),
-    "search": (lambda w: "/en/search/?q=Announcement", 7),
+    "search": (lambda w: "/en/search/?q=Announcement", 9),  # + the newest matches of events and measures
     "compare": (lambda w: f"/en/compare/?{_three_disputes(w)}", 5),
 }
 

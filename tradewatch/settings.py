@@ -234,6 +234,11 @@ SECURE_HSTS_PRELOAD = not DEBUG
 
 # --- REST framework -------------------------------------------------------------------------
 API_MAX_LIMIT = 500
+# A search lists (counts, ranks, pages through) at most this many matches, the newest; past it the answer says
+# that more records match (core/search.py: exact counts of a word found in most records cost a whole read).
+SEARCH_MATCH_LIMIT = env.int("SEARCH_MATCH_LIMIT", default=1000)
+if SEARCH_MATCH_LIMIT < 1:
+    raise ImproperlyConfigured("SEARCH_MATCH_LIMIT must be at least 1.")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",

@@ -1,6 +1,7 @@
 """Limit/offset pagination with the contract's bounds: limit defaults to 50, at most 500."""
 
 from django.conf import settings
+from django.utils.translation import gettext
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 
@@ -9,6 +10,36 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
     default_limit = 50
     max_limit = settings.API_MAX_LIMIT
     max_offset = 10**9  # beyond any real list, and within the database's integer range
+    #: Set for a search's list (``core.search.newest_matches``): whether more records match than it holds.
+    more_matches: bool | None = None
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        if self.more_matches is not None:
+            body = {"count": response.data.pop("count"), "more_matches": self.more_matches}
+            if self.more_matches:
+                body["note"] = gettext(
+                    "More records match than this list holds: it holds the %(limit)d newest matches, ranked. "
+                    "A date window or another filter reaches the older ones."
+                ) % {"limit": settings.SEARCH_MATCH_LIMIT}
+            response.data = {**body, **response.data}
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        described = super().get_paginated_response_schema(schema)
+        properties = described["properties"]
+        properties["count"] = {
+            **properties["count"],
+            "description": "How many records the list holds. A search (`q`) holds at most "
+            f"{settings.SEARCH_MATCH_LIMIT} matches, the newest.",
+        }
+        properties["more_matches"] = {
+            "type": "boolean",
+            "description": "Searches (`q`) only: whether more records match than the list holds. Narrow the "
+            "search (a date window, another filter) to reach the older ones.",
+        }
+        properties["note"] = {"type": "string", "description": "Why the list holds fewer records than match."}
+        return described
 
     def get_limit(self, request):
         raw = request.query_params.get(self.limit_query_param)

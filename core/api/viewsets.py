@@ -15,7 +15,7 @@ from rest_framework import status, viewsets
 from rest_framework.exceptions import APIException
 
 from core import data_version
-from core.search import is_ranked
+from core.search import is_ranked, is_search, newest_matches
 
 from .rendering import FastJSONRenderer, SafeCSVRenderer
 from .rows import pages
@@ -191,9 +191,12 @@ class ApiViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
         paginator.request = request
         paginator.limit = paginator.get_limit(request)
         paginator.offset = paginator.get_offset(request)
-        # Counted on the plain queryset: the joins values() adds for nested columns would make
-        # PostgreSQL read the whole table instead of an index.
-        paginator.count = queryset.count()
+        if is_search(queryset):  # at most SEARCH_MATCH_LIMIT matches, the newest: counted as they are found
+            queryset, paginator.count, paginator.more_matches = newest_matches(queryset)
+        else:
+            # Counted on the plain queryset: the joins values() adds for nested columns would make
+            # PostgreSQL read the whole table instead of an index.
+            paginator.count = queryset.count()
         window = slice(paginator.offset, paginator.offset + paginator.limit)
         if is_ranked(queryset):
             page = ranked_page(queryset, window, self.values_of)
