@@ -17,88 +17,90 @@ Used by the migrations that add the column (disputes 0007, tariffs 0011): they p
 the statements here must keep producing what those migrations created. Change them only with a new migration.
 """
 
-# ruff: noqa: S608  (the statements are built from the migrations' table names, never from input)
-
 #: Between two titles: stop words, each a position and none a lexeme, so no phrase spans two titles.
 TITLE_GAP = " " + "a " * 32
+
+#: The statements, with the names of a migration's tables in the braces (never text from a request).
+CREATE = (
+    "ALTER TABLE {table} ADD COLUMN IF NOT EXISTS cited_document tsvector NOT NULL DEFAULT ''::tsvector",
+    # Sets the vector of the given rows from their citations; writes only rows whose vector changes.
+    """
+    CREATE OR REPLACE FUNCTION {prefix}_cited_refresh(ids bigint[]) RETURNS void LANGUAGE sql AS $$
+        UPDATE {table} AS r SET cited_document = fresh.document
+        FROM (
+            SELECT t.id, COALESCE((
+                SELECT to_tsvector('english'::regconfig, string_agg(s.title, '{gap}' ORDER BY s.id))
+                FROM {citation_table} c JOIN disputes_source s ON s.id = c.source_id
+                WHERE c.{cited_column} = t.id
+            ), ''::tsvector) AS document
+            FROM {table} t WHERE t.id = ANY(ids)
+        ) AS fresh
+        WHERE r.id = fresh.id AND r.cited_document IS DISTINCT FROM fresh.document
+    $$
+    """,
+    """
+    CREATE OR REPLACE FUNCTION {prefix}_citations_added() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        PERFORM {prefix}_cited_refresh(ARRAY(SELECT DISTINCT {cited_column} FROM added_rows));
+        RETURN NULL;
+    END $$
+    """,
+    """
+    CREATE OR REPLACE FUNCTION {prefix}_citations_removed() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        PERFORM {prefix}_cited_refresh(ARRAY(SELECT DISTINCT {cited_column} FROM removed_rows));
+        RETURN NULL;
+    END $$
+    """,
+    """
+    CREATE OR REPLACE FUNCTION {prefix}_source_titles_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        PERFORM {prefix}_cited_refresh(ARRAY(
+            SELECT DISTINCT c.{cited_column} FROM {citation_table} c
+            JOIN added_rows n ON n.id = c.source_id JOIN removed_rows o ON o.id = n.id
+            WHERE n.title IS DISTINCT FROM o.title
+        ));
+        RETURN NULL;
+    END $$
+    """,
+    "DROP TRIGGER IF EXISTS {prefix}_cited_insert ON {citation_table}",
+    "CREATE TRIGGER {prefix}_cited_insert AFTER INSERT ON {citation_table} REFERENCING NEW TABLE AS added_rows "
+    "FOR EACH STATEMENT EXECUTE FUNCTION {prefix}_citations_added()",
+    "DROP TRIGGER IF EXISTS {prefix}_cited_update_new ON {citation_table}",
+    "CREATE TRIGGER {prefix}_cited_update_new AFTER UPDATE ON {citation_table} "
+    "REFERENCING NEW TABLE AS added_rows FOR EACH STATEMENT EXECUTE FUNCTION {prefix}_citations_added()",
+    "DROP TRIGGER IF EXISTS {prefix}_cited_update_old ON {citation_table}",
+    "CREATE TRIGGER {prefix}_cited_update_old AFTER UPDATE ON {citation_table} "
+    "REFERENCING OLD TABLE AS removed_rows FOR EACH STATEMENT EXECUTE FUNCTION {prefix}_citations_removed()",
+    "DROP TRIGGER IF EXISTS {prefix}_cited_delete ON {citation_table}",
+    "CREATE TRIGGER {prefix}_cited_delete AFTER DELETE ON {citation_table} REFERENCING OLD TABLE AS removed_rows "
+    "FOR EACH STATEMENT EXECUTE FUNCTION {prefix}_citations_removed()",
+    "DROP TRIGGER IF EXISTS {prefix}_cited_titles ON disputes_source",
+    "CREATE TRIGGER {prefix}_cited_titles AFTER UPDATE ON disputes_source "
+    "REFERENCING NEW TABLE AS added_rows OLD TABLE AS removed_rows "
+    "FOR EACH STATEMENT EXECUTE FUNCTION {prefix}_source_titles_changed()",
+    # Every row's vector from the citations already stored, then the index and the planner's statistics.
+    "SELECT {prefix}_cited_refresh(ARRAY(SELECT DISTINCT {cited_column} FROM {citation_table}))",
+    "CREATE INDEX IF NOT EXISTS {table}_cited_idx ON {table} USING gin (cited_document)",
+    "ANALYZE {table}",
+)
+
+DROP = (
+    *(f"DROP TRIGGER IF EXISTS {{prefix}}_{name} ON {{citation_table}}"
+      for name in ("cited_insert", "cited_update_new", "cited_update_old", "cited_delete")),
+    "DROP TRIGGER IF EXISTS {prefix}_cited_titles ON disputes_source",
+    *(f"DROP FUNCTION IF EXISTS {{prefix}}_{name}()"
+      for name in ("citations_added", "citations_removed", "source_titles_changed")),
+    "DROP FUNCTION IF EXISTS {prefix}_cited_refresh(bigint[])",
+    "ALTER TABLE {table} DROP COLUMN IF EXISTS cited_document",
+)  # fmt: skip
 
 
 def create_statements(table: str, citation_table: str, cited_column: str, prefix: str) -> list[str]:
     """The column, its index and its triggers for ``table``, whose rows ``citation_table`` cites by ``cited_column``."""
-    refresh = f"{prefix}_cited_refresh"
-    gap = TITLE_GAP.replace("'", "''")
-    return [
-        f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS cited_document tsvector NOT NULL DEFAULT ''::tsvector",
-        # Sets the vector of the given rows from their citations; writes only rows whose vector changes.
-        f"""
-        CREATE OR REPLACE FUNCTION {refresh}(ids bigint[]) RETURNS void LANGUAGE sql AS $$
-            UPDATE {table} AS r SET cited_document = fresh.document
-            FROM (
-                SELECT t.id, COALESCE((
-                    SELECT to_tsvector('english'::regconfig, string_agg(s.title, '{gap}' ORDER BY s.id))
-                    FROM {citation_table} c JOIN disputes_source s ON s.id = c.source_id
-                    WHERE c.{cited_column} = t.id
-                ), ''::tsvector) AS document
-                FROM {table} t WHERE t.id = ANY(ids)
-            ) AS fresh
-            WHERE r.id = fresh.id AND r.cited_document IS DISTINCT FROM fresh.document
-        $$
-        """,
-        f"""
-        CREATE OR REPLACE FUNCTION {prefix}_citations_added() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-            PERFORM {refresh}(ARRAY(SELECT DISTINCT {cited_column} FROM added_rows));
-            RETURN NULL;
-        END $$
-        """,
-        f"""
-        CREATE OR REPLACE FUNCTION {prefix}_citations_removed() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-            PERFORM {refresh}(ARRAY(SELECT DISTINCT {cited_column} FROM removed_rows));
-            RETURN NULL;
-        END $$
-        """,
-        f"""
-        CREATE OR REPLACE FUNCTION {prefix}_source_titles_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-            PERFORM {refresh}(ARRAY(
-                SELECT DISTINCT c.{cited_column} FROM {citation_table} c
-                JOIN added_rows n ON n.id = c.source_id JOIN removed_rows o ON o.id = n.id
-                WHERE n.title IS DISTINCT FROM o.title
-            ));
-            RETURN NULL;
-        END $$
-        """,
-        f"DROP TRIGGER IF EXISTS {prefix}_cited_insert ON {citation_table}",
-        f"CREATE TRIGGER {prefix}_cited_insert AFTER INSERT ON {citation_table} REFERENCING NEW TABLE AS added_rows "
-        f"FOR EACH STATEMENT EXECUTE FUNCTION {prefix}_citations_added()",
-        f"DROP TRIGGER IF EXISTS {prefix}_cited_update_new ON {citation_table}",
-        f"CREATE TRIGGER {prefix}_cited_update_new AFTER UPDATE ON {citation_table} "
-        f"REFERENCING NEW TABLE AS added_rows FOR EACH STATEMENT EXECUTE FUNCTION {prefix}_citations_added()",
-        f"DROP TRIGGER IF EXISTS {prefix}_cited_update_old ON {citation_table}",
-        f"CREATE TRIGGER {prefix}_cited_update_old AFTER UPDATE ON {citation_table} "
-        f"REFERENCING OLD TABLE AS removed_rows FOR EACH STATEMENT EXECUTE FUNCTION {prefix}_citations_removed()",
-        f"DROP TRIGGER IF EXISTS {prefix}_cited_delete ON {citation_table}",
-        f"CREATE TRIGGER {prefix}_cited_delete AFTER DELETE ON {citation_table} REFERENCING OLD TABLE AS removed_rows "
-        f"FOR EACH STATEMENT EXECUTE FUNCTION {prefix}_citations_removed()",
-        f"DROP TRIGGER IF EXISTS {prefix}_cited_titles ON disputes_source",
-        f"CREATE TRIGGER {prefix}_cited_titles AFTER UPDATE ON disputes_source "
-        "REFERENCING NEW TABLE AS added_rows OLD TABLE AS removed_rows "
-        f"FOR EACH STATEMENT EXECUTE FUNCTION {prefix}_source_titles_changed()",
-        # Every row's vector from the citations already stored, then the index and the planner's statistics.
-        f"SELECT {refresh}(ARRAY(SELECT DISTINCT {cited_column} FROM {citation_table}))",
-        f"CREATE INDEX IF NOT EXISTS {table}_cited_idx ON {table} USING gin (cited_document)",
-        f"ANALYZE {table}",
-    ]
+    names = {"table": table, "citation_table": citation_table, "cited_column": cited_column, "prefix": prefix}
+    return [template.format(**names, gap=TITLE_GAP.replace("'", "''")) for template in CREATE]
 
 
 def drop_statements(table: str, citation_table: str, prefix: str) -> list[str]:
-    return [
-        *(f"DROP TRIGGER IF EXISTS {prefix}_{name} ON {citation_table}"
-          for name in ("cited_insert", "cited_update_new", "cited_update_old", "cited_delete")),
-        f"DROP TRIGGER IF EXISTS {prefix}_cited_titles ON disputes_source",
-        *(f"DROP FUNCTION IF EXISTS {prefix}_{name}()"
-          for name in ("citations_added", "citations_removed", "source_titles_changed")),
-        f"DROP FUNCTION IF EXISTS {prefix}_cited_refresh(bigint[])",
-        f"ALTER TABLE {table} DROP COLUMN IF EXISTS cited_document",
-    ]  # fmt: skip
+    return [template.format(table=table, citation_table=citation_table, prefix=prefix) for template in DROP]
