@@ -44,8 +44,9 @@ DEFAULT_REPEAT = 9
 TARGET_MS = 50.0
 RESULTS = Path(__file__).resolve().parent / "results" / "search.json"
 HOST = "testserver"
-#: What journalists type: a word in most texts, a topic word, two words, a phrase, an exclusion.
-QUERIES = ("trade", "canola", "retaliation panel", '"softwood lumber"', "surtax -steel")
+#: What journalists type: a word in most texts, a topic word, two words, a phrase, an exclusion, and a number
+#: found in one record's title only (a rare word: served by the search indexes, not by walking the newest rows).
+QUERIES = ("trade", "canola", "retaliation panel", '"softwood lumber"', "surtax -steel", "47215")
 
 
 def generated_dispute(n_events: int) -> tuple[Dispute, bool]:

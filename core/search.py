@@ -55,6 +55,10 @@ def is_search(queryset) -> bool:
     return RANK in queryset.query.annotations
 
 
+#: Rows of a search's filtered set walked, newest first, before its indexes are asked (``_newest_rows``).
+WALK_ROWS = 10_000
+
+
 def newest_matches(queryset, limit: int | None = None) -> tuple[object, int, bool]:
     """``queryset`` (a search's matches, with every other filter applied) cut to its ``limit`` newest records,
     how many it then holds, and whether more records match. One query, over the newest rows only; the order
@@ -66,11 +70,69 @@ def newest_matches(queryset, limit: int | None = None) -> tuple[object, int, boo
     """
     limit = settings.SEARCH_MATCH_LIMIT if limit is None else limit
     ordering = [(field.lstrip("-"), field.startswith("-")) for field in queryset.model._meta.ordering]
-    newest = [field if descending else f"-{field}" for field, descending in ordering]
-    rows = list(queryset.order_by(*newest).values_list(*(field for field, _ in ordering))[: limit + 1])
+    rows = _newest_rows(queryset, ordering, limit + 1)
     if len(rows) <= limit:
         return queryset, len(rows), False
     return queryset.filter(_at_or_after(ordering, rows[limit - 1])), limit, True
+
+
+def _newest_rows(queryset, ordering: list[tuple[str, bool]], count: int) -> list[tuple]:
+    """The ordering columns of the ``count`` newest records of ``queryset``.
+
+    On PostgreSQL, in one statement of two steps. First the newest ``WALK_ROWS`` rows of the filtered set are
+    walked, newest first, and matched as they come: a word found in many records is found there, after a few
+    rows. Only when fewer than ``count`` match there does the planner answer from the search indexes (a rare
+    word). The walk is needed because PostgreSQL's estimate of a phrase or of words found together is the
+    product of each word's frequency: for a common phrase it expects a few hundred matches where there are
+    tens of thousands, and would read them all through the indexes to sort out the newest.
+    """
+    fields = [field for field, _ in ordering]
+    newest = [field if descending else f"-{field}" for field, descending in ordering]
+    everywhere = queryset.order_by(*newest).values_list(*fields)[:count]
+    unmatched = queryset.all()
+    match = _match_condition(unmatched) if is_postgres(queryset) else None
+    if match is None:
+        return list(everywhere)
+    unmatched.query.where.children.remove(match)
+    columns = {"tw_document": StoredDocument()}
+    if CITED_COLUMN in queryset.query.annotations:
+        columns["tw_cited"] = StoredDocument(CITED_COLUMN)
+    walked = unmatched.annotate(**columns).order_by(*newest).values_list(*fields, *columns)[:WALK_ROWS]
+    compiler = queryset.query.get_compiler(queryset.db)
+    words_sql, words_params = compiler.compile(queryset.query.annotations[RANK].get_source_expressions()[1])
+    quote = compiler.connection.ops.quote_name
+    names = ", ".join(quote(queryset.model._meta.get_field(field).column) for field in fields)
+    order = ", ".join(
+        f"{quote(queryset.model._meta.get_field(field).column)} {'ASC' if descending else 'DESC'}"
+        for field, descending in ordering
+    )
+    matched = " OR ".join(f"{quote(column)} @@ {words_sql}" for column in columns)
+    walked_sql, walked_params = walked.query.sql_with_params()
+    everywhere_sql, everywhere_params = everywhere.query.sql_with_params()
+    # Names come from model metadata and this module, never from a request; the words are parameters.
+    sql = (
+        f"WITH found AS (SELECT {names} FROM ({walked_sql}) AS walked WHERE {matched} ORDER BY {order} LIMIT %s) "  # noqa: S608  # nosec B608
+        f"SELECT {names} FROM found UNION SELECT {names} FROM ({everywhere_sql}) AS everywhere "
+        f"WHERE (SELECT COUNT(*) FROM found) < %s ORDER BY {order} LIMIT %s"
+    )
+    params = (*walked_params, *(words_params * len(columns)), count, *everywhere_params, count, count)
+    with compiler.connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _match_condition(queryset):
+    """The condition a search added to ``queryset``'s filters (the one reading the stored vectors), if any."""
+    for child in queryset.query.where.children:
+        if _reads_stored_document(child):
+            return child
+    return None
+
+
+def _reads_stored_document(node) -> bool:
+    if hasattr(node, "children"):
+        return any(_reads_stored_document(child) for child in node.children)
+    return isinstance(getattr(node, "lhs", None), StoredDocument)
 
 
 def _at_or_after(ordering: list[tuple[str, bool]], values: tuple) -> Q:

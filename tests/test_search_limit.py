@@ -168,3 +168,22 @@ def test_a_match_by_cited_title_can_be_served_by_its_index(model, index):
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert index in plan
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("walk", [1, 2, 10_000])
+def test_the_newest_matches_are_the_same_whether_found_by_walking_the_newest_rows_or_by_the_indexes(
+    client, kelp, monkeypatch, walk
+):
+    """A search first walks the newest rows of the filtered set and asks the indexes only when too few match
+    there: here newer events that do not match push the matches past a short walk, and the answer is the same."""
+    import core.search
+
+    dispute, events = kelp
+    for day in (1, 2):
+        EventFactory(dispute=dispute, date=dt.date(2025, 12, day), title="Seaweed talks")
+    monkeypatch.setattr(core.search, "WALK_ROWS", walk)
+    body = _get(client, q="kelp", ordering="-date").json()
+    assert [row["id"] for row in body["results"]] == [events[4].pk, events[3].pk, events[2].pk]
+    assert body["more_matches"] is True
+    assert _get(client, q="kelp", kind="statement").json()["count"] == 0  # another filter still applies
