@@ -4,7 +4,8 @@
 journalist queries (``bench.loadtest.journalist_queries``: filters, searches, orderings, offsets, CSV) through
 Django's test client against ``DATABASE_URL`` (a database holding the Canada–China dataset, as ``make
 loadtest`` loads), each answer built afresh, under pyinstrument, and prints the time per request of each
-kind of read and the profile (bench/README.md keeps the before and after).
+kind of read and the profile (bench/README.md keeps the before and after). ``--path P --rounds 300`` (``--path``
+repeated) prints instead this process's CPU per request of each read given.
 """
 
 from __future__ import annotations
@@ -44,8 +45,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3, help="times through the queries (%(default)s)")
     parser.add_argument("--html", help="also write pyinstrument's HTML report here")
     parser.add_argument("--no-profile", action="store_true", help="time only")
+    parser.add_argument(
+        "--path", action="append", help="instead: this process's CPU per request of this read, --rounds times each"
+    )
     args = parser.parse_args(argv)
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    if args.path:
+        return time_paths(args.path, args.rounds)
     measure = Measure.objects.filter(dispute__slug="canada-china").order_by("id").first()
     if measure is None:
         print("No Canada–China measure: load the dataset first (manage.py load_dataset canada-china).")
@@ -84,6 +90,22 @@ def main(argv: list[str] | None = None) -> int:
         if args.html:
             with open(args.html, "w", encoding="utf-8") as out:
                 out.write(profiler.output_html())
+    return 0
+
+
+def time_paths(paths: list[str], rounds: int) -> int:
+    """This process's CPU and the wall time per request of each read in ``paths`` (each answer built afresh)."""
+    client = Client(HTTP_COOKIE="sessionid=none")
+    for path in paths:
+        for _ in range(20):  # warm-up
+            response = client.get(path, secure=True)
+            assert response.status_code == 200, (path, response.status_code)
+        started, cpu_started = time.perf_counter(), time.process_time()
+        for _ in range(rounds):
+            response = client.get(path, secure=True)
+            b"".join(response.streaming_content) if response.streaming else response.content
+        wall, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+        print(f"{path}: {1000 * cpu / rounds:.2f} ms CPU, {1000 * wall / rounds:.2f} ms wall a request ({rounds})")
     return 0
 
 
