@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import connections
 from django.db.models import Exists, Expression, F, OuterRef, Q, Value
 from django.db.models.functions import Coalesce
+from django.db.models.sql.where import AND
 
 SEARCH_CONFIG = "english"
 DOCUMENT_COLUMN = "search_document"
@@ -122,17 +123,20 @@ def _newest_rows(queryset, ordering: list[tuple[str, bool]], count: int) -> list
 
 
 def _match_condition(queryset):
-    """The condition a search added to ``queryset``'s filters (the one reading the stored vectors), if any."""
-    for child in queryset.query.where.children:
-        if _reads_stored_document(child):
-            return child
-    return None
+    """The condition ``search()`` added to ``queryset``'s filters: the one filter reading the stored vectors, and
+    nothing else. None when there is no such single condition (then no walk: the plain query answers)."""
+    where = queryset.query.where
+    if where.connector != AND or where.negated:
+        return None
+    found = [child for child in where.children if _leaves_read_stored_document(child) != {False}]
+    return found[0] if len(found) == 1 and _leaves_read_stored_document(found[0]) == {True} else None
 
 
-def _reads_stored_document(node) -> bool:
+def _leaves_read_stored_document(node) -> set[bool]:
+    """For each condition under ``node``: whether it reads a stored search vector."""
     if hasattr(node, "children"):
-        return any(_reads_stored_document(child) for child in node.children)
-    return isinstance(getattr(node, "lhs", None), StoredDocument)
+        return set().union(*(_leaves_read_stored_document(child) for child in node.children))
+    return {isinstance(getattr(node, "lhs", None), StoredDocument)}
 
 
 def _at_or_after(ordering: list[tuple[str, bool]], values: tuple) -> Q:

@@ -187,3 +187,17 @@ def test_the_newest_matches_are_the_same_whether_found_by_walking_the_newest_row
     assert [row["id"] for row in body["results"]] == [events[4].pk, events[3].pk, events[2].pk]
     assert body["more_matches"] is True
     assert _get(client, q="kelp", kind="statement").json()["count"] == 0  # another filter still applies
+
+
+@pytest.mark.postgres
+def test_two_searches_chained_keep_both_conditions(kelp, monkeypatch):
+    """Only a single, pure search condition is walked; anything else is answered by the plain query."""
+    import core.search
+
+    dispute, events = kelp
+    monkeypatch.setattr(core.search, "WALK_ROWS", 1)
+    EventFactory(dispute=dispute, date=dt.date(2025, 12, 1), title="Seaweed exports")
+    both = Event.objects.filter(dispute=dispute).search("kelp").search("exports")
+    queryset, count, more = core.search.newest_matches(both, limit=10)
+    assert count == 2 and not more  # January and May say both words; December's seaweed is no kelp
+    assert set(queryset.values_list("pk", flat=True)) == {events[0].pk, events[4].pk}
