@@ -1,14 +1,23 @@
 """``status_on_date`` beside ``rate_on_date``: a measure's status on the date asked, in JSON, CSV and the schema."""
 
 import csv
+import datetime as dt
 import io
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from tariffs.models import Measure
 
 pytestmark = pytest.mark.django_db
 SUSPENDED_IN_2026 = {"M09-meal", "M09-peas", "M09-lobster-crab"}
+
+
+def status_today(reference):
+    """What the dataset says of the measure's status today (suspended until 31 Dec 2026, in force from 2027)."""
+    return Measure.objects.get(dispute__slug="canada-china", reference=reference).status_on(timezone.localdate())
 
 
 def by_reference(response):
@@ -16,13 +25,13 @@ def by_reference(response):
     return {item["reference"]: item for item in response.json()["results"]}
 
 
-def test_china_march_2025_tariffs_suspended_today_read_in_force_on_1_april_2025(anonymous):
+def test_china_march_2025_tariffs_read_in_force_on_1_april_2025_beside_todays_status(anonymous):
     response = anonymous.get("/api/v1/measures/", {"imposed_by": "CN", "in_force_on": "2025-04-01", "limit": 500})
     found = by_reference(response)
     assert set(found) >= SUSPENDED_IN_2026
     for reference in SUSPENDED_IN_2026:
         assert found[reference]["status_on_date"] == "in_force"
-        assert found[reference]["status"] == "suspended"  # today, 29 Nov 2026
+        assert found[reference]["status"] == status_today(reference)
         assert found[reference]["rate_on_date"] is not None
     assert found["M09-meal"]["rate_on_date"] == "100"
 
@@ -40,7 +49,7 @@ def test_on_filters_nothing_and_gives_no_status_before_the_announcement(anonymou
     found = by_reference(anonymous.get("/api/v1/measures/", {"on": "2025-03-07", "limit": 500}))
     assert len(found) == everything
     assert found["M09-meal"]["status_on_date"] is None  # announced on 8 March 2025
-    assert found["M09-meal"]["status"] == "suspended"
+    assert found["M09-meal"]["status"] == status_today("M09-meal")
 
 
 def test_status_on_date_appears_only_with_a_date(anonymous):
@@ -96,8 +105,10 @@ def test_the_schema_describes_status_on_date_and_the_on_parameter():
     assert not {"status_on_date", "rate_on_date"} & set(component.get("required", []))
 
 
-def test_a_rate_period_that_has_not_started_is_marked_scheduled_in_lists_and_records(anonymous):
-    # The suspension of canola meal ends on 31 Dec 2026: the 100% that resumes on 1 Jan 2027 is to come.
+def test_a_rate_period_that_has_not_started_is_marked_scheduled_in_lists_and_records(anonymous, time_machine):
+    # The suspension of canola meal ends on 31 Dec 2026: read on 29 Nov 2026, the 100% that resumes on
+    # 1 Jan 2027 is to come.
+    time_machine.move_to(dt.datetime(2026, 11, 29, 12, tzinfo=dt.UTC))
     listed = by_reference(anonymous.get("/api/v1/measures/", {"imposed_by": "CN", "limit": 500}))["M09-meal"]
     record = anonymous.get(f"/api/v1/measures/{listed['id']}/").json()
     for measure in (listed, record):

@@ -6,6 +6,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from tariffs.choices import MeasureStatus
 from tariffs.models import Measure, RatePeriod
@@ -24,8 +25,9 @@ def annotated(reference, day):
 
 
 @pytest.mark.parametrize("reference", SUSPENDED_IN_2026)
-def test_china_march_2025_tariffs_suspended_today_were_in_force_on_1_april_2025(reference):
-    assert measure(reference).status == MeasureStatus.SUSPENDED  # today, 29 Nov 2026
+def test_china_march_2025_tariffs_carry_todays_status_and_were_in_force_on_1_april_2025(reference):
+    # Suspended from 1 Mar 2026 to 31 Dec 2026, in force again from 1 Jan 2027: the stored status is today's.
+    assert measure(reference).status == measure(reference).status_on(timezone.localdate())
     assert measure(reference).status_on(D(2025, 4, 1)) == MeasureStatus.IN_FORCE
     assert annotated(reference, D(2025, 4, 1)) == MeasureStatus.IN_FORCE
 
