@@ -91,11 +91,21 @@ def last_change(models) -> object:
     if version is None:  # no cache: ask the database
         return _last_change(tables)
     key = "tradewatch:last-change:" + hashlib.sha256(f"{version}|{'|'.join(tables)}".encode()).hexdigest()[:32]
-    value = cache.get(key)
+    value = _last_changes_seen.get(key)  # this process has read it under this version: no cache read
     if value is None:
-        value = _last_change(tables)
-        cache.set(key, _NEVER if value is None else value, timeout=LAST_CHANGE_SECONDS)
+        value = cache.get(key)
+        if value is None:
+            value = _last_change(tables)
+            cache.set(key, _NEVER if value is None else value, timeout=LAST_CHANGE_SECONDS)
+        if len(_last_changes_seen) >= LAST_CHANGES_KEPT:
+            _last_changes_seen.clear()  # earlier versions' entries: unreachable anyway
+        _last_changes_seen[key] = value
     return None if value == _NEVER else value
+
+
+#: Last changes this process has read, by cache key (data version and tables): a new version is a new key.
+_last_changes_seen: dict[str, object] = {}
+LAST_CHANGES_KEPT = 64
 
 
 def _last_change(tables: tuple[str, ...]) -> object:
@@ -191,17 +201,19 @@ class ApiViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
         paginator.request = request
         paginator.limit = paginator.get_limit(request)
         paginator.offset = paginator.get_offset(request)
+        count = None
         if is_search(queryset):  # at most SEARCH_MATCH_LIMIT matches, the newest: counted as they are found
-            queryset, paginator.count, paginator.more_matches = newest_matches(queryset)
-        else:
-            # Counted on the plain queryset: the joins values() adds for nested columns would make
-            # PostgreSQL read the whole table instead of an index.
-            paginator.count = queryset.count()
+            queryset, count, paginator.more_matches = newest_matches(queryset)
         window = slice(paginator.offset, paginator.offset + paginator.limit)
         if is_ranked(queryset):
             page = ranked_page(queryset, window, self.values_of)
         else:
             page = list(self.values_of(queryset)[window])
+        if count is None and len(page) < paginator.limit and (page or paginator.offset == 0):
+            count = paginator.offset + len(page)  # the page is the end of the list: nothing to count
+        # Else counted on the plain queryset: the joins values() adds for nested columns would make
+        # PostgreSQL read the whole table instead of an index.
+        paginator.count = queryset.count() if count is None else count
         return paginator.get_paginated_response(type(self).list_rows(page, request))
 
     def values_of(self, queryset):

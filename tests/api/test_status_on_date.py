@@ -88,7 +88,7 @@ def test_query_count_with_a_date_does_not_grow_with_page_size(anonymous, params)
         return len(captured)
 
     queries(2)  # the first read after a change also reads when the data last changed (kept until the next change)
-    assert queries(2) == queries(500)
+    assert queries(500) <= queries(2)  # one fewer when the page holds the end of the list: nothing left to count
 
 
 def test_the_schema_describes_status_on_date_and_the_on_parameter():
