@@ -53,27 +53,21 @@ def _page_number(raw) -> int:
 def page_of(queryset, number: int, size: int = PAGE_SIZE, total: int | None = None) -> Page:
     """Page ``number`` of ``queryset`` with its total count (the first page when past the last).
 
-    One query; two for a ranked search (``is_ranked``): the matches are ranked (and counted, unless ``total``
-    says how many there are) on their ids alone, then the page's records are read by primary key. Counting wide
-    rows made PostgreSQL hold every match, joins and all, before it could count them.
+    One query, the count riding on it (a window count). A ranked search (``is_ranked``), whose ``total`` its
+    newest matches gave, takes two: the page's ids ranked alone, then its records read by primary key (ranking
+    wide rows made PostgreSQL hold every match, joins and all).
     """
-    ranked = is_ranked(queryset)
-    if not ranked:
+    if not is_ranked(queryset):
         counted = queryset.annotate(total_found=Window(Count("pk")))
-    elif total is None:
-        counted = queryset.values_list("pk").annotate(total_found=Window(Count("pk")))
-    else:
-        counted = queryset.values_list("pk", flat=True)
-        number = number if (number - 1) * size < total else 1
-    rows = list(counted[(number - 1) * size : number * size])
-    if not rows and number > 1:
-        number, rows = 1, list(counted[:size])
-    if not ranked:
+        rows = list(counted[(number - 1) * size : number * size])
+        if not rows and number > 1:
+            number, rows = 1, list(counted[:size])
         return Page(rows, number, Paginator(range(rows[0].total_found if rows else 0), size))
-    if total is None:
-        total, rows = (rows[0][1] if rows else 0), [pk for pk, _ in rows]
-    records = {record.pk: record for record in queryset.order_by().filter(pk__in=rows)}
-    return Page([records[pk] for pk in rows if pk in records], number, Paginator(range(total), size))
+    total = queryset.count() if total is None else total
+    number = number if (number - 1) * size < total else 1
+    ids = list(queryset.values_list("pk", flat=True)[(number - 1) * size : number * size])
+    records = {record.pk: record for record in queryset.order_by().filter(pk__in=ids)}
+    return Page([records[pk] for pk in ids if pk in records], number, Paginator(range(total), size))
 
 
 def search(text: str, params) -> list[Results]:
