@@ -93,6 +93,23 @@ class ExemptionSerializer(TranslatedTextsMixin, serializers.ModelSerializer):
         fields = ["kind", "description", "description_fr", "valid_from", "valid_to", "instrument", "sources"]
 
 
+class ExemptionWriteSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
+    """An exemption or remission as written, with its sources (at least one)."""
+
+    sources = InlineSourceSerializer(many=True, allow_empty=False)
+
+    class Meta:
+        model = MeasureExemption
+        fields = ["kind", "description", "description_fr", "valid_from", "valid_to", "instrument", "sources"]
+        validators = []  # (measure, kind, description) is checked by the service, which knows the measure
+
+
+def exemption_values(row: dict) -> dict:
+    """An exemption as the service takes it: its inline sources resolved into citations."""
+    values = {name: value for name, value in row.items() if name != "sources"}
+    return {**values, "citations": citations_from(row["sources"])}
+
+
 class ProductLineSerializer(RejectUnknownFieldsMixin, TranslatedTextsMixin, serializers.ModelSerializer):
     translated_texts = ("description",)
 
@@ -205,9 +222,13 @@ class HsCodeField(serializers.RegexField):
 
 
 class MeasureWriteSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
-    """Creates or replaces a measure with its rate periods, product lines and sources (at least one)."""
+    """Creates or replaces a measure with its rate periods, product lines, exemptions and sources (at least one).
 
-    ignored_fields = tuple(MeasureDetailSerializer.Meta.fields)
+    ``exemptions`` left out keeps the stored ones, even in a PUT (a client that never sent them does not erase
+    them); an empty list removes them.
+    """
+
+    ignored_fields = tuple(name for name in MeasureDetailSerializer.Meta.fields if name != "exemptions")
 
     dispute = serializers.SlugRelatedField(slug_field="slug", queryset=Dispute.objects.all())
     imposed_by = ActorIdentifierField()
@@ -223,6 +244,11 @@ class MeasureWriteSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializ
         help_text="Only “proposed” is set by hand; every other status follows the rate periods.",
     )  # fmt: skip
     sources = InlineSourceSerializer(many=True, allow_empty=False)
+    exemptions = ExemptionWriteSerializer(
+        many=True, required=False,
+        help_text="Exemptions and remissions, each with its sources. Left out: the stored ones are kept; "
+        "[] removes them.",
+    )  # fmt: skip
 
     class Meta:
         model = Measure
@@ -230,7 +256,7 @@ class MeasureWriteSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializ
             "dispute", "reference", "imposed_by", "applies_to", "type", "title", "product_description", "summary",
             "legal_instrument", "announced_on", "announced_on_precision", "status", "announcement", "rate_periods",
             "hs_codes", "product_lines", "cases", "confidence", "sources", "title_fr", "product_description_fr",
-            "summary_fr",
+            "summary_fr", "exemptions",
         ]  # fmt: skip
         validators = []
 
@@ -239,6 +265,7 @@ class MeasureWriteSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializ
         values = dict(self.validated_data)
         lists = {name: values.pop(name, None) for name in ("applies_to", "rate_periods", "cases")}
         product_lines, hs_codes, sources = (values.pop(name, None) for name in ("product_lines", "hs_codes", "sources"))
+        exemptions = values.pop("exemptions", None)
         if product_lines is not None or hs_codes is not None:
             product_lines = list(product_lines or [])
             listed = {line["hs_code"] for line in product_lines}
@@ -248,9 +275,11 @@ class MeasureWriteSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializ
         try:
             with transaction.atomic():  # new sources too: nothing half-written stays behind
                 citations = citations_from(sources) if sources is not None else None
+                if exemptions is not None:
+                    exemptions = [exemption_values(row) for row in exemptions]
                 self.instance = services.measure_save(
                     measure=self.instance, values=values, product_lines=product_lines, citations=citations,
-                    today=timezone.localdate(), **lists,
+                    exemptions=exemptions, today=timezone.localdate(), **lists,
                 )  # fmt: skip
         except DjangoValidationError as error:
             raise_as_drf(error)
