@@ -310,6 +310,7 @@ SPECTACULAR_SETTINGS = {
         "HsCodeBasisEnum": "tariffs.choices.HsCodeBasis",
         "LinkTypeEnum": "tariffs.choices.LinkType",
         "TradeFlowEnum": "tariffs.choices.TradeFlow",
+        "ExemptionKindEnum": "tariffs.choices.ExemptionKind",
         "ValidationErrorEnum": "drf_standardized_errors.openapi_serializers.ValidationErrorEnum.choices",
         "ClientErrorEnum": "drf_standardized_errors.openapi_serializers.ClientErrorEnum.choices",
         "ServerErrorEnum": "drf_standardized_errors.openapi_serializers.ServerErrorEnum.choices",
