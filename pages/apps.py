@@ -7,3 +7,10 @@ class PagesConfig(AppConfig):
 
     name = "pages"
     verbose_name = _("Pages")
+
+    def ready(self):
+        from timelines.signals import dispute_refreshed
+
+        from .dispute_page import warm
+
+        dispute_refreshed.connect(warm, dispatch_uid="pages.dispute_page.warm")

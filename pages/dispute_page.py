@@ -13,17 +13,20 @@ from django import forms
 from django.core.cache import cache
 from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, Window
 from django.db.models.functions import ExtractYear
+from django.http import QueryDict
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import DATE_MAX, DATE_MIN
 from core.i18n import translated
 from core.permalinks import record_url
 from disputes.choices import CaseForum, CaseStage
-from disputes.models import Actor, Case, Event, EventParticipant
+from disputes.models import Actor, Case, Dispute, Event, EventParticipant
 from disputes.selectors import side_of_country
 from tariffs.choices import LinkType
 from tariffs.models import MeasureLink
-from timelines.models import RefreshState
+from timelines.filters import TimelineFilter
+from timelines.models import RefreshState, TimelineEntry
 
 YEAR_PAGE_SIZE = 50  # entries of one year page of the list (a busy year has several pages)
 WINDOW_MONTHS = 24  # the widget opens on the most recent 24 months of activity
@@ -70,6 +73,14 @@ def months_before(day: dt.date, months: int) -> dt.date:
     if year < DATE_MIN.year:
         return DATE_MIN
     return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def filters_key(filters) -> str:
+    """The valid filters that chose the page's entries, as a stable text (invalid filters choose none)."""
+    if not filters.is_valid():
+        return "invalid"
+    data = filters.form.data
+    return repr(sorted((name, sorted(data.getlist(name))) for name in filters.form.fields if name in data))
 
 
 def timeline_years(entries, *, today: dt.date, version: str | None, filters: str) -> dict[int, dict]:
@@ -305,3 +316,16 @@ def actors_of(dispute, *, version: str | None) -> list:
         if version:
             cache.set(key, actors, PARTS_CACHE_SECONDS)
     return actors
+
+
+def warm(sender, *, dispute_id: int, **kwargs) -> None:
+    """After a refresh of ``dispute_id`` (``timelines.signals.dispute_refreshed``): compute what the dispute page
+    keeps under the new refresh version for its unfiltered view (the per-year counts, the actor filter's list),
+    so the first analyst to open it after an edit does not wait for them (a tenth of a second at 100k entries)."""
+    dispute = Dispute.objects.filter(pk=dispute_id).first()
+    version = refresh_version(dispute) if dispute else None
+    if version is None:
+        return
+    filters = TimelineFilter(QueryDict(), queryset=TimelineEntry.objects.filter(dispute=dispute))
+    timeline_years(filters.qs, today=timezone.localdate(), version=version, filters=filters_key(filters))
+    actors_of(dispute, version=version)

@@ -52,7 +52,8 @@ def dispute_detail(request, slug):
     page_form = dispute_page.TimelinePageForm(request.GET)
     entries = filters.qs if filters.is_valid() else TimelineEntry.objects.none()
     version = dispute_page.refresh_version(dispute)
-    years = dispute_page.timeline_years(entries, today=today, version=version, filters=_filters_key(filters))
+    key = dispute_page.filters_key(filters)
+    years = dispute_page.timeline_years(entries, today=today, version=version, filters=key)
     bounds = dispute_page.timeline_bounds(years)
     listing = dispute_page.year_page(entries, page_form, given(request.GET), years=years, bounds=bounds)
     summary = selectors.dispute_summary(dispute)
@@ -98,14 +99,6 @@ def dispute_detail(request, slug):
     response = render(request, template, context)
     patch_vary_headers(response, ("HX-Request", "HX-Target"))
     return response
-
-
-def _filters_key(filters) -> str:
-    """The valid filters that chose the page's entries, as a stable text (invalid filters choose none)."""
-    if not filters.is_valid():
-        return "invalid"
-    data = filters.form.data
-    return repr(sorted((name, sorted(data.getlist(name))) for name in filters.form.fields if name in data))
 
 
 def _api_query(filters) -> str:

@@ -21,6 +21,7 @@ from tariffs.models import Measure
 from .builders import Scope, build_entries
 from .choices import RecordType
 from .models import DisputeSummary, RefreshRequest, RefreshState, TimelineEntry
+from .signals import dispute_refreshed
 from .summaries import build_summary, glance_of
 
 logger = logging.getLogger(__name__)
@@ -82,9 +83,17 @@ def refresh_dispute(*, dispute_id: int, today: dt.date, full: bool = False) -> R
             },
         )
     data_version.bump()
+    transaction.on_commit(lambda: _announce_refresh(dispute_id))
     result = RefreshResult(dispute_id, full, inserted, deleted, duration_ms)
     logger.info("refreshed dispute %s: %s", dispute_id, result)
     return result
+
+
+def _announce_refresh(dispute_id: int) -> None:
+    """Tell the layers above that ``dispute_id`` was refreshed; what they do with it never fails a refresh."""
+    for receiver, outcome in dispute_refreshed.send_robust(sender=refresh_dispute, dispute_id=dispute_id):
+        if isinstance(outcome, Exception):
+            logger.warning("after refreshing dispute %s, %s failed: %r", dispute_id, receiver, outcome)
 
 
 def refresh_disputes(*, today: dt.date, slugs: list[str] | None = None) -> list[RefreshResult]:

@@ -2,10 +2,12 @@
 
 Receivers only record *what* changed (dispute, record type, id); the work happens in the task.
 Deletions are caught before the row goes, while its dispute can still be read.
+
+And what this app tells the layers above it: ``dispute_refreshed``, once a refresh is committed.
 """
 
 from django.db.models.signals import m2m_changed, post_save, pre_delete
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from disputes.models import (
     Actor,
@@ -22,6 +24,10 @@ from tariffs.models import ExposureFigure, Measure, MeasureCitation, MeasureLink
 
 from .choices import RecordType
 from .queueing import request_refresh
+
+#: Sent with ``dispute_id`` once a refresh of that dispute's timeline and summary is committed (the pages warm
+#: what they keep under the refresh's version, so an analyst's first view does not compute it).
+dispute_refreshed = Signal()
 
 EVENT, MEASURE, CASE = RecordType.EVENT, RecordType.MEASURE, RecordType.CASE
 SUMMARY, ALL = RecordType.SUMMARY, RecordType.ALL

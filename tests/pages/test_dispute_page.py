@@ -221,3 +221,24 @@ def test_the_state_of_play_gives_trade_covered_with_every_digit_in_words(client,
     html = page(client, f"/{lang}/disputes/canada-china/", on="2025-09-01")
     china = html.split('class="side side-china"', 1)[1].split("</div>", 1)[0]
     assert shown in china
+
+
+@pytest.mark.parametrize("warmed", [True, False])
+def test_a_refresh_computes_what_the_pages_first_view_would(
+    client, canada_china, warmed, django_capture_on_commit_callbacks
+):
+    """The per-year counts and the actor filter's list are kept under the refresh's version: computed once the
+    refresh is committed, not by the first analyst opening the page after an edit."""
+    from django.core.cache import cache
+
+    with django_capture_on_commit_callbacks(execute=warmed):
+        refresh_dispute(dispute_id=canada_china.pk, today=timezone.localdate(), full=True)
+    with CaptureQueriesContext(connection) as captured:
+        page(client)
+    per_year = [q["sql"] for q in captured.captured_queries if "EXTRACT" in q["sql"] and "GROUP BY" in q["sql"]]
+    participants = [q["sql"] for q in captured.captured_queries if "disputes_eventparticipant" in q["sql"]]
+    if warmed:
+        assert per_year == [] and participants == []
+    else:  # the same page without the warming: both computed by the view
+        assert per_year and participants
+    cache.clear()
