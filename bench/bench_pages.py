@@ -86,8 +86,8 @@ def measure_page(client: Client, url: str, repeat: int, warmup: int) -> dict:
     statements = []
     with connection.execute_wrapper(lambda execute, sql, *args: statements.append(sql) or execute(sql, *args)):
         _get(client, url)
-    # The first view after a refresh computes the parts kept under the refresh version (the per-year counts,
-    # the actor filter's list): emptying the cache before each request measures that view.
+    # A view that finds nothing kept under the refresh version (a refresh's warming not run, a cache emptied)
+    # computes the per-year counts and the actor filter's list: emptying the cache before each request measures it.
     cold = []
     for _ in range(COLD_REPEAT):
         cache.clear()
