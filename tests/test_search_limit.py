@@ -31,8 +31,9 @@ def kelp(settings):
     return dispute, events
 
 
-def _get(client, **params):
-    response = client.get("/api/v1/events/", {"dispute": "kelp-war", **params})
+def _get(client, HTTP_ORIGIN=None, **params):
+    headers = {"HTTP_ORIGIN": HTTP_ORIGIN} if HTTP_ORIGIN else {}
+    response = client.get("/api/v1/events/", {"dispute": "kelp-war", **params}, **headers)
     assert response.status_code == 200, response.content
     return response
 
@@ -77,6 +78,15 @@ def test_an_explicit_ordering_orders_the_same_newest_matches(client, kelp):
     _, events = kelp
     body = _get(client, q="kelp", ordering="date").json()
     assert [row["id"] for row in body["results"]] == [events[2].pk, events[3].pk, events[4].pk]
+
+
+def test_a_csv_page_says_in_a_header_whether_more_match(client, kelp):
+    response = _get(client, q="kelp", format="csv", limit=2, HTTP_ORIGIN="https://newsroom.example")
+    assert response["X-More-Matches"] == "true"
+    assert "X-More-Matches" in response["Access-Control-Expose-Headers"]  # readable by a page on another site
+    assert len(list(csv.reader(io.StringIO(response.content.decode())))) == 1 + 2
+    assert _get(client, q="kelp", date_before="2025-02-28", format="csv", limit=2)["X-More-Matches"] == "false"
+    assert "X-More-Matches" not in _get(client, format="csv", limit=2)  # not a search
 
 
 def test_a_whole_list_csv_download_holds_every_match(client, kelp):

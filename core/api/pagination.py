@@ -23,6 +23,7 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
                     "A date window or another filter reaches the older ones."
                 ) % {"limit": settings.SEARCH_MATCH_LIMIT}
             response.data = {**body, **response.data}
+            response["X-More-Matches"] = "true" if self.more_matches else "false"  # a CSV page says it too
         return response
 
     def get_paginated_response_schema(self, schema):
