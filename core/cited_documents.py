@@ -13,8 +13,9 @@ run of stop words between them, so a phrase never matches across two titles (a s
 the vector without being a lexeme). Ranking still reads ``search_document`` alone: a match by cited title only
 ranks last, as before.
 
-Used by the migrations that add the column (disputes 0007, tariffs 0011): they pass their table names, so
-the statements here must keep producing what those migrations created. Change them only with a new migration.
+Used by the migrations that add the column (disputes 0007, tariffs 0011, through ``operation``): they pass their
+table names, so the statements here must keep producing what those migrations created. Change them only with a
+new migration.
 """
 
 #: Between two titles: stop words, each a position and none a lexeme, so no phrase spans two titles.
@@ -94,6 +95,27 @@ DROP = (
     "DROP FUNCTION IF EXISTS {prefix}_cited_refresh(bigint[])",
     "ALTER TABLE {table} DROP COLUMN IF EXISTS cited_document",
 )  # fmt: skip
+
+
+def operation(table: str, citation_table: str, cited_column: str, prefix: str):
+    """The migration operation adding ``cited_document`` to ``table`` (and removing it when reversed), on
+    PostgreSQL only: SQLite searches without it."""
+    from django.db import migrations
+
+    def create(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        schema_editor.execute("SET LOCAL statement_timeout = 0")  # fills every row's vector, builds an index
+        for statement in create_statements(table, citation_table, cited_column, prefix):
+            schema_editor.execute(statement)
+
+    def drop(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        for statement in drop_statements(table, citation_table, prefix):
+            schema_editor.execute(statement)
+
+    return migrations.RunPython(create, drop)
 
 
 def create_statements(table: str, citation_table: str, cited_column: str, prefix: str) -> list[str]:
