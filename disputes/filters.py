@@ -132,6 +132,8 @@ class EventFilter(django_filters.FilterSet):
     case = CaseIdentifierFilter(field_name="case", help_text=_("Case id or reference, e.g. DS636."))
     q = SearchFilter(help_text=_("Full-text search of titles, summaries and source titles."))
     ordering = django_filters.OrderingFilter(fields=("date", "id", "title", "kind"))
+    #: Read through the ORM, not prepared (core.api.prepared): a search takes its own path.
+    unprepared_filters = ("q",)
 
     class Meta:
         model = Event

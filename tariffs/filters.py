@@ -69,6 +69,9 @@ class MeasureFilter(django_filters.FilterSet):
     )
     ordering = django_filters.OrderingFilter(fields=("announced_on", "id", "title", "type", "status"))
 
+    #: Read through the ORM, not prepared (core.api.prepared): a search's own path, a prefix the ORM escapes.
+    unprepared_filters = ("q", "hs")
+
     class Meta:
         model = Measure
         fields = ["dispute", "imposed_by", "applies_to", "type", "status", "hs", "in_force_on", "on", "exporter", "q"]

@@ -27,6 +27,14 @@ from .choices import MeasureStatus, RateState
 from .rate_periods import covering
 
 
+def _expression(value, output_field):
+    """``value`` in a statement: as it is when it is an expression already (a prepared read's placeholder,
+    ``core.api.prepared.Late``), else a model's primary key or the value itself, as a parameter."""
+    if hasattr(value, "resolve_expression"):
+        return value
+    return Value(value.pk if isinstance(value, models.Model) else value, output_field=output_field)
+
+
 class RatePeriodQuerySet(models.QuerySet):
     def covering(self, day: dt.date):
         return self.filter(covering(day))
@@ -70,8 +78,8 @@ class MeasureQuerySet(models.QuerySet):
         )
         return self.annotate(
             rate_on_date=Subquery(applying.values("rate_if_in_force")[:1]),
-            rate_day=Value(day, output_field=DateField()),
-            rate_exporter_id=Value(getattr(exporter, "pk", None), output_field=IntegerField()),
+            rate_day=_expression(day, DateField()),
+            rate_exporter_id=_expression(exporter, IntegerField()),
         )
 
     def with_status_on(self, day: dt.date):

@@ -37,6 +37,13 @@ def pytest_runtest_makereport(item, call):
         )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _prepared_reads_checked_at_every_read():
+    """Every prepared list read (core/api/prepared.py) is compared with the ORM's statement for the same request:
+    a difference fails the test that made the read."""
+    settings.PREPARED_READS_CHECK = "every"
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the first case and build its timeline once per run; each test then runs in a

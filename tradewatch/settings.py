@@ -239,6 +239,11 @@ API_MAX_LIMIT = 500
 SEARCH_MATCH_LIMIT = env.int("SEARCH_MATCH_LIMIT", default=1000)
 if SEARCH_MATCH_LIMIT < 1:
     raise ImproperlyConfigured("SEARCH_MATCH_LIMIT must be at least 1.")
+# List reads prepared once per shape of request (core/api/prepared.py): "first" checks a shape's statements
+# against the ORM's at its first read in a process, "every" at every read (the tests), "off" prepares nothing.
+PREPARED_READS_CHECK = env("PREPARED_READS_CHECK", default="first")
+if PREPARED_READS_CHECK not in ("first", "every", "off"):
+    raise ImproperlyConfigured("PREPARED_READS_CHECK must be first, every or off.")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",

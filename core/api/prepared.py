@@ -1,0 +1,228 @@
+"""List statements prepared once per shape of request and run with each request's values.
+
+A journalist's reads differ by their values (which day, which actor, which kind of event) far more than by their
+shape (which filters are given, which ordering). Building the filtered queryset with the ORM and compiling it
+took most of an uncached list read, yet a shape's statement is the same whatever the values. So the first read
+of a shape runs the FilterSet's filters once more with a placeholder (``Late``) in place of each value and keeps
+the compiled statements (the page, the count); every later read of that shape only binds its values. The filters
+and the queryset methods they call (``tariffs.querysets``, ``disputes.querysets``) stay the one home of every rule:
+they build the prepared statement as they build any other, from placeholders instead of values.
+
+A shape is used only once its statements are the ORM's own for the request's values (the same SQL and, bound,
+the same parameters), checked at its first read in a process. A shape that differs (a filter that branches on
+its value or rewrites it, as ``startswith`` escapes a prefix) is never prepared: its reads go through the ORM as
+before, and the difference is logged. With ``PREPARED_READS_CHECK = "every"`` (the tests) every read is checked
+and a difference is an error. Only PostgreSQL reads are prepared.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import OrderedDict
+
+from django.conf import settings
+from django.db import connections
+from django.db.models import CharField, DateField, DateTimeField, Expression, IntegerField, Model
+from django_filters import OrderingFilter
+from django_filters.constants import EMPTY_VALUES
+
+logger = logging.getLogger(__name__)
+
+#: Shapes kept per process (their statements, or that they cannot be prepared); the oldest used go first.
+SHAPES_KEPT = 512
+
+
+class PreparedReadMismatch(AssertionError):
+    """A prepared statement differs from the ORM's for the same request (raised when every read is checked)."""
+
+
+class Unpreparable(Exception):
+    """This request's shape is read through the ORM."""
+
+
+class _Slot:
+    """Where a request's value goes in a prepared statement's parameters."""
+
+    __slots__ = ("index",)
+
+    def __init__(self, index: int):
+        self.index = index
+
+    def __repr__(self):
+        return f"<slot {self.index}>"
+
+
+class Late(Expression):
+    """A request's value, bound when a prepared statement runs: it compiles to one placeholder."""
+
+    def __init__(self, slot: int, output_field):
+        super().__init__(output_field=output_field)
+        self.slot = slot
+
+    def as_sql(self, compiler, connection):
+        return "%s", [_Slot(self.slot)]
+
+    def __repr__(self):
+        return f"Late({self.slot})"
+
+
+def _late(value, values: list) -> tuple[Late, str]:
+    """A placeholder for ``value`` (kept in ``values`` at its slot) and the name of its type, for the shape."""
+    if isinstance(value, Model):
+        field = type(value)._meta.pk
+        kind = type(value)._meta.label
+    elif isinstance(value, dt.datetime):
+        field, kind = DateTimeField(), "datetime"
+    elif isinstance(value, dt.date):
+        field, kind = DateField(), "date"
+    elif isinstance(value, str):
+        field, kind = CharField(), "str"
+    elif isinstance(value, int) and not isinstance(value, bool):
+        field, kind = IntegerField(), "int"
+    else:
+        raise Unpreparable(type(value).__name__)
+    values.append((value, field))
+    return Late(len(values) - 1, field), kind
+
+
+def template(filterset) -> tuple[tuple, dict, list]:
+    """The shape of a validated ``filterset``'s request, its cleaned data with placeholders, and the values.
+
+    Raises ``Unpreparable`` for a filter the FilterSet names in ``unprepared_filters`` (given a value), a list of
+    more than one value (django-filter walks a set of them, in no fixed order), or a value of another type.
+    """
+    unprepared = getattr(filterset, "unprepared_filters", ())
+    shape, cleaned, values = [], {}, []
+    for name, value in filterset.form.cleaned_data.items():
+        if value in EMPTY_VALUES:
+            cleaned[name] = value  # every filter skips an empty value
+            continue
+        if name in unprepared:
+            raise Unpreparable(name)
+        if isinstance(filterset.filters[name], OrderingFilter) or isinstance(value, bool):
+            cleaned[name] = value  # a checked choice: part of the shape itself
+            shape.append((name, repr(value)))
+        elif isinstance(value, list | tuple):
+            distinct = list(dict.fromkeys(value))
+            if len(distinct) != 1:
+                raise Unpreparable(name)
+            late, kind = _late(distinct[0], values)
+            cleaned[name] = [late]
+            shape.append((name, "one of", kind))
+        else:
+            cleaned[name], kind = _late(value, values)
+            shape.append((name, kind))
+    return tuple(shape), cleaned, values
+
+
+class Statements:
+    """The page and count statements of one shape, with ``_Slot`` parameters for the request's values."""
+
+    def __init__(self, page_sql: str, page_params: list, names: tuple[str, ...], count_sql: str, count_params: list):
+        self.page_sql, self.page_params, self.names = page_sql, tuple(page_params), names
+        self.count_sql, self.count_params = count_sql, tuple(count_params)
+
+    @classmethod
+    def of(cls, values_queryset, queryset) -> Statements:
+        """The statements of ``values_queryset`` (the page's rows) and ``queryset`` (what is counted)."""
+        query = values_queryset.query
+        page_sql, page_params = query.get_compiler(using=values_queryset.db).as_sql()
+        # As Django's ValuesIterable names a row's columns.
+        names = tuple(query.selected or (*query.extra_select, *query.values_select, *query.annotation_select))
+        counted = queryset.order_by().values("pk")
+        inner_sql, count_params = counted.query.get_compiler(using=counted.db).as_sql()
+        # Compiled by Django; every value is a parameter.
+        count_sql = f"SELECT COUNT(*) FROM ({inner_sql}) AS counted"  # noqa: S608  # nosec B608
+        return cls(page_sql, page_params, names, count_sql, count_params)
+
+    @staticmethod
+    def bind(params, values: list, connection) -> list:
+        bound = []
+        for param in params:
+            if isinstance(param, _Slot):
+                value, field = values[param.index]
+                param = field.get_db_prep_value(value.pk if isinstance(value, Model) else value, connection)
+            bound.append(param)
+        return bound
+
+    def same_as(self, orm: Statements, values: list, connection) -> bool:
+        """Whether these statements, bound to ``values``, are ``orm``'s (the ORM's for the same request)."""
+        return (
+            _plain(self.page_sql) == _plain(orm.page_sql)
+            and self.names == orm.names
+            and _plain(self.count_sql) == _plain(orm.count_sql)
+            and self.bind(self.page_params, values, connection) == list(orm.page_params)
+            and self.bind(self.count_params, values, connection) == list(orm.count_params)
+        )
+
+    def page(self, values: list, window: slice, using: str) -> list[dict]:
+        """The rows of the page ``window`` (a slice with a start and a stop), as ``values()`` dicts."""
+        connection = connections[using]
+        params = [*self.bind(self.page_params, values, connection), window.stop - window.start, window.start]
+        with connection.cursor() as cursor:
+            cursor.execute(f"{self.page_sql} LIMIT %s OFFSET %s", params)  # nosec B608: compiled by Django
+            width = len(self.names)  # past it: the ordering's columns a DISTINCT statement also selects
+            return [dict(zip(self.names, row[:width], strict=True)) for row in cursor.fetchall()]
+
+    def count(self, values: list, using: str) -> int:
+        connection = connections[using]
+        with connection.cursor() as cursor:
+            cursor.execute(self.count_sql, self.bind(self.count_params, values, connection))
+            return cursor.fetchone()[0]
+
+
+def _plain(sql: str) -> str:
+    """``sql`` without the parentheses a lookup puts around an expression's lone placeholder (``= (%s)`` for a
+    ``Late``, ``= %s`` for a value): they change nothing, and the parameters are compared too."""
+    return sql.replace("(%s)", "%s")
+
+
+#: By (viewset class, database, shape): a shape's ``Statements``, or None when it is read through the ORM.
+_kept: OrderedDict = OrderedDict()
+
+
+def prepared(view, filterset, queryset) -> tuple[Statements, list] | None:
+    """The statements of this request's shape and its values, or None: read it through the ORM (``filterset.qs``).
+
+    ``filterset`` is validated; ``queryset`` is the view's unfiltered queryset; ``view.values_of`` turns a
+    filtered queryset into the page's ``values()`` query.
+    """
+    if connections[queryset.db].vendor != "postgresql" or settings.PREPARED_READS_CHECK == "off":
+        return None
+    try:
+        shape, cleaned, values = template(filterset)
+    except Unpreparable:
+        return None
+    key = (type(view), queryset.db, shape)
+    statements = _kept.get(key, _kept)
+    if statements is None:
+        return None
+    check = statements is _kept or settings.PREPARED_READS_CHECK == "every"
+    if statements is _kept:
+        statements = _statements(view, filterset, queryset, cleaned)
+    if check:
+        orm = filterset.qs
+        if not statements.same_as(Statements.of(view.values_of(orm), orm), values, connections[queryset.db]):
+            message = f"{type(view).__name__}: the prepared statement of {shape} differs from the ORM's"
+            if settings.PREPARED_READS_CHECK == "every":
+                raise PreparedReadMismatch(message)
+            logger.warning("%s; this shape is read through the ORM.", message)
+            statements = None
+    _keep(key, statements)
+    return (statements, values) if statements is not None else None
+
+
+def _statements(view, filterset, queryset, cleaned: dict) -> Statements:
+    """The statements of a shape: the FilterSet's own filters run on placeholders."""
+    placeholder = type(filterset)(filterset.data, queryset=queryset, request=filterset.request)
+    placeholder.form.cleaned_data = cleaned  # validated already, as ``filterset``
+    filtered = placeholder.filter_queryset(queryset.all())
+    return Statements.of(view.values_of(filtered), filtered)
+
+
+def _keep(key, statements) -> None:
+    _kept[key] = statements
+    _kept.move_to_end(key)
+    while len(_kept) > SHAPES_KEPT:
+        _kept.popitem(last=False)

@@ -1,0 +1,141 @@
+"""List reads prepared once per shape of request (core/api/prepared.py) answer exactly as the ORM's reads do.
+
+The whole suite runs with ``PREPARED_READS_CHECK = "every"``: each prepared read is compared with the ORM's
+statement for the same request. Here the answers themselves are compared, row for row, with the prepared
+statements off, over many shapes and values; and a filter whose statement depends on its value is caught.
+"""
+
+import datetime as dt
+import logging
+
+import django_filters
+import orjson
+import pytest
+from rest_framework.test import APIRequestFactory
+
+from core.api import prepared
+from disputes.api.views import EventViewSet
+from disputes.models import Event
+from tariffs.api.views import MeasureViewSet
+
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+
+EVENTS = [
+    {"kind": "leader_call"}, {"kind": "announcement"}, {"kind": "wto_step", "ordering": "-date"},
+    {"actor": "CA", "date_after": "2024-08-01", "date_before": "2024-12-31"},
+    {"actor": "CN", "date_after": "2025-01-01", "date_before": "2025-06-30"},
+    {"actor": "china"}, {"level": "minister"}, {"dispute": "canada-china", "ordering": "title"},
+    {"date_after": "2025-03-01"}, {"date_before": "2019-12-31", "ordering": "-date"},
+    {"limit": "5", "offset": "3"}, {"limit": "5", "offset": "10", "ordering": "kind"},
+    {"kind": ["statement", "statement"]}, {"kind": ["statement", "announcement"]}, {"q": "canola"},
+]  # fmt: skip
+MEASURES = [
+    {"imposed_by": "CN", "in_force_on": "2025-03-20"}, {"imposed_by": "CA", "in_force_on": "2024-10-01"},
+    {"imposed_by": "CN", "in_force_on": "2019-06-01"}, {"in_force_on": "2026-01-01"},
+    {"on": "2025-08-14"}, {"on": "2025-08-14", "exporter": "CN"}, {"in_force_on": "2025-03-20", "exporter": "CA"},
+    {"imposed_by": "CA", "type": "surtax"}, {"imposed_by": "CN", "type": "anti_dumping"}, {"applies_to": "CA"},
+    {"status": "in_force"}, {"announced_after": "2025-01-01", "ordering": "-announced_on"},
+    {"announced_before": "2024-12-31", "ordering": "title"}, {"limit": "2", "offset": "1"}, {"hs": "1205"},
+    {"dispute": "canada-china", "on": "2025-03-20", "ordering": "type"},
+]  # fmt: skip
+
+
+def answer(viewset_class, query: dict) -> dict:
+    """The list's JSON answer, through the viewset alone (no response cache in front)."""
+    view = viewset_class.as_view({"get": "list"})
+    response = view(APIRequestFactory().get("/api/v1/list/", query))
+    response.render()
+    assert response.status_code == 200, response.content
+    return orjson.loads(response.content)
+
+
+@pytest.fixture
+def nothing_kept():
+    prepared._kept.clear()
+    yield
+    prepared._kept.clear()
+
+
+@pytest.mark.parametrize(
+    ("viewset_class", "query"),
+    [(EventViewSet, q) for q in EVENTS] + [(MeasureViewSet, q) for q in MEASURES],
+    ids=[f"events-{i}" for i in range(len(EVENTS))] + [f"measures-{i}" for i in range(len(MEASURES))],
+)
+def test_a_prepared_read_answers_as_the_orm_does(settings, nothing_kept, viewset_class, query):
+    settings.PREPARED_READS_CHECK = "off"
+    expected = answer(viewset_class, query)
+    settings.PREPARED_READS_CHECK = "every"
+    first, again = answer(viewset_class, query), answer(viewset_class, query)  # prepared, then kept
+    assert first == again == expected
+
+
+def test_a_prepared_count_is_the_orms_when_the_page_does_not_hold_the_end_of_the_list(settings, nothing_kept):
+    settings.PREPARED_READS_CHECK = "off"
+    expected = answer(EventViewSet, {"date_after": "2024-01-01", "limit": "3"})
+    settings.PREPARED_READS_CHECK = "every"
+    got = answer(EventViewSet, {"date_after": "2024-01-01", "limit": "3"})
+    assert got["count"] == expected["count"] > 3 and len(got["results"]) == 3
+
+
+def test_the_same_shape_with_other_values_reuses_its_statements_and_answers_for_those_values(settings, nothing_kept):
+    settings.PREPARED_READS_CHECK = "first"  # as in production: checked once, then only bound
+    answers = {}
+    for day in ("2019-06-01", "2024-10-01", "2025-03-20", "2025-08-14", "2026-01-01"):
+        answers[day] = answer(MeasureViewSet, {"imposed_by": "CN", "in_force_on": day})
+    shapes = [key for key, statements in prepared._kept.items() if key[0] is MeasureViewSet]
+    assert len(shapes) == 1 and prepared._kept[shapes[0]] is not None
+    settings.PREPARED_READS_CHECK = "off"
+    for day, got in answers.items():
+        assert got == answer(MeasureViewSet, {"imposed_by": "CN", "in_force_on": day}), day
+    assert {tuple(r["id"] for r in a["results"]) for a in answers.values()} != {()}  # the days differ
+    assert len({tuple(r["id"] for r in a["results"]) for a in answers.values()}) > 1
+
+
+def test_shapes_that_are_not_prepared_are_read_through_the_orm(nothing_kept):
+    answer(EventViewSet, {"q": "canola"})  # a search: its own path
+    answer(EventViewSet, {"kind": ["statement", "announcement"]})  # two values: walked in no fixed order
+    answer(MeasureViewSet, {"hs": "12"})  # a prefix the ORM escapes
+    assert prepared._kept == {}
+    answer(EventViewSet, {"kind": "statement"})
+    assert list(prepared._kept.values())[0] is not None
+
+
+class WhimsicalFilter(django_filters.FilterSet):
+    """A filter whose statement depends on its value: a date before 2020 filters nothing."""
+
+    date_after = django_filters.DateFilter(method="after")
+
+    class Meta:
+        model = Event
+        fields = ["date_after"]
+
+    def after(self, queryset, name, value):
+        return queryset if isinstance(value, dt.date) and value.year < 2020 else queryset.filter(date__gte=value)
+
+
+def _whimsical_read(day: str):
+    view = EventViewSet()
+    filterset = WhimsicalFilter({"date_after": day}, queryset=Event.objects.all())
+    assert filterset.is_valid()
+    return prepared.prepared(view, filterset, Event.objects.all())
+
+
+def test_a_filter_whose_statement_depends_on_its_value_is_caught(settings, nothing_kept, caplog):
+    settings.PREPARED_READS_CHECK = "every"
+    assert _whimsical_read("2025-01-01") is not None
+    with pytest.raises(prepared.PreparedReadMismatch):
+        _whimsical_read("2019-01-01")
+    prepared._kept.clear()
+    settings.PREPARED_READS_CHECK = "first"  # production: the first read of the shape finds it out
+    with caplog.at_level(logging.WARNING, logger="core.api.prepared"):
+        assert _whimsical_read("2019-01-01") is None
+    assert "differs from the ORM" in caplog.text
+    assert _whimsical_read("2025-01-01") is None  # never prepared in this process
+
+
+def test_the_shapes_kept_are_bounded(monkeypatch, nothing_kept):
+    monkeypatch.setattr(prepared, "SHAPES_KEPT", 2)
+    for query in ({"kind": "statement"}, {"level": "minister"}, {"actor": "CA"}):
+        answer(EventViewSet, query)
+    assert len(prepared._kept) == 2
+    assert [key[2][0][0] for key in prepared._kept] == ["level", "actor"]  # the oldest went first
