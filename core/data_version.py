@@ -11,6 +11,7 @@ keys its entries by this token, so a change makes every cached answer unreachabl
 import uuid
 
 from django.core.cache import cache
+from django.db import connection
 
 from .transactions import on_commit_once
 
@@ -38,3 +39,24 @@ def bump() -> None:
 def bump_on_history(**kwargs) -> None:
     """Receiver of simple_history's ``post_create_historical_record``: every recorded write."""
     bump()
+
+
+#: Values this process computed, by (data version, key): a new version makes them unreachable.
+_remembered: dict = {}
+REMEMBERED_KEPT = 1024
+
+
+def remembered(key: tuple, compute):
+    """``compute()``, computed once per data version in this process for ``key``; computed afresh without a cache,
+    and inside a transaction (it may read rows not yet committed, and a rollback makes no new version)."""
+    version = None if connection.in_atomic_block else current()
+    if version is None:
+        return compute()
+    full_key = (version, key)
+    if full_key in _remembered:
+        return _remembered[full_key]
+    value = compute()
+    if len(_remembered) >= REMEMBERED_KEPT:
+        _remembered.clear()  # mostly earlier versions' values, unreachable anyway
+    _remembered[full_key] = value
+    return value

@@ -17,6 +17,12 @@ def in_french(language: str | None = None) -> bool:
     return (language or get_language() or "en").split("-")[0] == "fr"
 
 
+def chosen(english, french_text, french: bool):
+    """``french_text`` for a French reader (``french``, from ``in_french()`` once per answer) when it is written,
+    else ``english``: what ``translated`` picks, without asking the active language for every text."""
+    return french_text if french and french_text else english
+
+
 def translated(record, name: str, language: str | None = None):
     """``record``'s ``name`` in ``language`` (the active one by default), falling back to English."""
     if in_french(language):

@@ -7,7 +7,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
 from django.db.models import BigIntegerField, BooleanField, F, Func, Value
 
-from core.i18n import translated
+from core.i18n import chosen
 
 
 def base_url(request) -> str:
@@ -123,4 +123,5 @@ def column(name: str):
 
 def translated_column(name: str):
     """A builder of the text column ``name`` in the language asked (the ``values()`` row also holds ``name_fr``)."""
-    return lambda row, extra: translated(row, name)
+    french_name = f"{name}_fr"
+    return lambda row, extra: chosen(row[name], row.get(french_name), extra["french"])

@@ -1,5 +1,6 @@
 """Serializer and filter fields shared by the API and the pages."""
 
+import copy
 from decimal import Decimal
 
 from django import forms
@@ -11,6 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
+from core import data_version
 from core.formatting import plain_decimal
 from core.i18n import translated
 from disputes.models import Actor
@@ -35,6 +37,13 @@ def resolve_actor(identifier: str) -> Actor | None:
     return Actor.objects.identified_by(identifier).first() if identifier else None
 
 
+def _actor_named(identifier: str) -> Actor | None:
+    """``resolve_actor``, looked up once per data version in this process (a filter names the same few actors
+    in read after read); each caller gets its own copy of the instance."""
+    actor = data_version.remembered(("actor", identifier), lambda: resolve_actor(identifier))
+    return copy.copy(actor)
+
+
 class ActorIdentifierFormField(forms.CharField):
     """A filter parameter naming an actor by slug or ISO code (``china`` or ``CN``)."""
 
@@ -42,7 +51,7 @@ class ActorIdentifierFormField(forms.CharField):
         value = super().clean(value)
         if not value:
             return None
-        actor = resolve_actor(value)
+        actor = _actor_named(value)
         if actor is None:
             raise forms.ValidationError(UNKNOWN_ACTOR, code="unknown_actor", params={"value": value})
         return actor

@@ -6,7 +6,7 @@ serializer instances. A row has exactly the serializer's fields (``EVENT_SHAPE``
 """
 
 from core.api.rows import RowShape, base_url, column, grouped, translated_column
-from core.i18n import translated
+from core.i18n import chosen, in_french
 from core.permalinks import record_url
 from disputes.models import EventCitation, EventParticipant
 
@@ -33,8 +33,10 @@ def citation(row) -> dict:
     }
 
 
-def actor_brief(slug, name, code, kind, name_fr="") -> dict:
-    return {"slug": slug, "name": translated({"name": name, "name_fr": name_fr}, "name"), "code": code, "kind": kind}
+def actor_brief(slug, name, code, kind, name_fr="", *, french: bool | None = None) -> dict:
+    """An actor in brief; ``french``: whether the reader is French (the active language when not given)."""
+    french = in_french() if french is None else french
+    return {"slug": slug, "name": chosen(name, name_fr, french), "code": code, "kind": kind}
 
 
 EVENT_COLUMNS = (
@@ -52,7 +54,7 @@ def _event_case(row, page) -> dict | None:
         "id": case_id,
         "url": f"{page['cases_url']}{case_id}/",
         "reference": row["case__reference"],
-        "title": translated({"title": row["case__title"], "title_fr": row["case__title_fr"]}, "title"),
+        "title": chosen(row["case__title"], row["case__title_fr"], page["french"]),
     }
 
 
@@ -79,12 +81,14 @@ def event_rows(page: list[dict], request) -> list[dict]:
     """The ``EventSerializer`` shape of a page of ``values(*EVENT_COLUMNS)`` rows (its fields: ``EVENT_SHAPE``)."""
     ids = [row["id"] for row in page]
     base = base_url(request)
+    french = in_french()  # once per page: the active language is slow to ask
     fetched = {
+        "french": french,
         "participants": grouped(
             EventParticipant.objects.order_by("event_id", "id"),
             "event_id",
             ("actor__slug", "actor__name", "actor__code", "actor__kind", "role", "actor__name_fr"),
-            lambda r: {"actor": actor_brief(*r[:4], r[5]), "role": r[4]},
+            lambda r: {"actor": actor_brief(*r[:4], r[5], french=french), "role": r[4]},
             ids=ids,
         ),
         "sources": grouped(

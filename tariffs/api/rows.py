@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from core.api.rows import RowShape, base_url, column, grouped, rows_of, translated_column
 from core.formatting import plain_decimal
-from core.i18n import translated
+from core.i18n import chosen, in_french
 from core.permalinks import record_url
 from disputes.api.rows import CITATION_COLUMNS, actor_brief, citation
 from disputes.api.serializers import API_PREFIX
@@ -40,6 +40,7 @@ def _imposed_by(row, page) -> dict:
         row["imposed_by__code"],
         row["imposed_by__kind"],
         row["imposed_by__name_fr"],
+        french=page["french"],
     )
 
 
@@ -89,7 +90,7 @@ PERIOD_COLUMNS = (
 )  # fmt: skip
 
 
-def _periods(ids, measures_url: str, today) -> tuple[dict, dict]:
+def _periods(ids, measures_url: str, today, french: bool) -> tuple[dict, dict]:
     """The rate periods of the measures ``ids``, as the API shows them and as objects the rate rules read."""
     shown, read = {}, {}
     queryset = RatePeriod.objects.order_by("measure_id", "valid_from", "exporter_id")
@@ -101,7 +102,8 @@ def _periods(ids, measures_url: str, today) -> tuple[dict, dict]:
                 "valid_from": p.valid_from, "valid_to": p.valid_to, "rate_percent": plain_decimal(p.rate_percent),
                 "kind": p.kind, "state": p.state, "note": p.note, "scheduled": p.valid_from > today,
                 "exporter": actor_brief(
-                    p.exporter__slug, p.exporter__name, p.exporter__code, p.exporter__kind, p.exporter__name_fr
+                    p.exporter__slug, p.exporter__name, p.exporter__code, p.exporter__kind, p.exporter__name_fr,
+                    french=french,
                 ) if p.exporter_id else None,
                 "on_top_of": p.on_top_of,
                 "on_top_of_measure": {
@@ -145,8 +147,10 @@ def measure_rows(page: list[dict], request) -> list[dict]:
     today = timezone.localdate()
     base = base_url(request)
     measures_url = f"{base}{API_PREFIX}measures/"
-    shown_periods, periods = _periods(ids, measures_url, today)
+    french = in_french()  # once per page: the active language is slow to ask
+    shown_periods, periods = _periods(ids, measures_url, today, french)
     fetched = {
+        "french": french,
         "base": base,
         "measures_url": measures_url,
         "periods": shown_periods,
@@ -155,7 +159,7 @@ def measure_rows(page: list[dict], request) -> list[dict]:
             Measure.applies_to.through.objects.order_by("measure_id", "actor__name", "actor_id"),
             "measure_id",
             ("actor__slug", "actor__name", "actor__code", "actor__kind", "actor__name_fr"),
-            lambda r: actor_brief(*r),
+            lambda r: actor_brief(*r, french=french),
             ids=ids,
         ),
         "lines": grouped(
@@ -164,7 +168,7 @@ def measure_rows(page: list[dict], request) -> list[dict]:
             ("hs_code", "description", "basis", "description_fr"),
             lambda r: {
                 "hs_code": r[0],
-                "description": translated({"description": r[1], "description_fr": r[3]}, "description"),
+                "description": chosen(r[1], r[3], french),
                 "basis": r[2],
                 "description_fr": r[3],
             },
