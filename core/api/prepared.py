@@ -18,11 +18,14 @@ and a difference is an error. Only PostgreSQL reads are prepared.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
+import re
+import weakref
 from collections import OrderedDict
 
 from django.conf import settings
-from django.db import connections
+from django.db import DatabaseError, connections
 from django.db.models import CharField, DateField, DateTimeField, Expression, IntegerField, Model
 from django_filters import OrderingFilter
 from django_filters.constants import EMPTY_VALUES
@@ -41,7 +44,7 @@ class Unpreparable(Exception):
     """This request's shape is read through the ORM."""
 
 
-class _Slot:
+class Slot:
     """Where a request's value goes in a prepared statement's parameters."""
 
     __slots__ = ("index",)
@@ -61,7 +64,7 @@ class Late(Expression):
         self.slot = slot
 
     def as_sql(self, compiler, connection):
-        return "%s", [_Slot(self.slot)]
+        return "%s", [Slot(self.slot)]
 
     def __repr__(self):
         return f"Late({self.slot})"
@@ -116,8 +119,84 @@ def template(filterset) -> tuple[tuple, dict, list]:
     return tuple(shape), cleaned, values
 
 
+_PLACEHOLDER = re.compile(r"%%|%s")
+#: By raw database connection: the names of the statements PREPAREd on it (a new connection starts empty).
+_prepared_on: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _listed(items) -> str:
+    """``(a, b)``, or nothing for no items: PostgreSQL refuses ``PREPARE name() …`` and ``EXECUTE name()``."""
+    return f"({', '.join(items)})" if items else ""
+
+
+class ServerStatement:
+    """A statement PREPAREd once on each PostgreSQL connection, then EXECUTEd with each read's values.
+
+    PostgreSQL planned a list's statements afresh at every read, and planning cost as much as running them (a page
+    of measures on a date: 1.5 ms of planning, 1.2 ms of running). ``sql`` is Django's (``%s`` placeholders);
+    each parameter is a fixed value, written into the prepared statement, or a ``Slot`` that each read fills:
+    ``types`` gives each slot's SQL type, by index. The PREPARE runs once per connection, outside the logged
+    statements (as Django's own connection set-up does); a statement PostgreSQL refuses to prepare is run as it is.
+    """
+
+    def __init__(self, sql: str, params, types: tuple[str, ...]):
+        self.sql, self.params, self.types = sql, tuple(params), types
+        self.name = None  # set at the first PREPARE, from its text
+        self.text = None
+        self.refused = False
+
+    def rows(self, connection, values) -> list[tuple]:
+        """The rows of the statement with ``values`` in its slots (in slot order)."""
+        with connection.cursor() as cursor:
+            if self.refused or not self._prepared(connection, cursor):
+                cursor.execute(self.sql, [values[p.index] if isinstance(p, Slot) else p for p in self.params])
+            else:
+                cursor.execute(f"EXECUTE {self.name}{_listed(['%s'] * len(self.types))}", list(values))
+            return cursor.fetchall()
+
+    def _prepared(self, connection, cursor) -> bool:
+        raw = connection.connection
+        names = _prepared_on.setdefault(raw, set())
+        if self.text is None:
+            self.text = self._numbered(cursor)
+            self.name = "tw_" + hashlib.sha256(self.text.encode()).hexdigest()[:24]
+        if self.name in names:
+            return True
+        if connection.in_atomic_block and connection.needs_rollback:
+            return False
+        try:
+            # Not a read's statement: once per connection, as Django's own SET statements.
+            with connection.wrap_database_errors, raw.cursor() as setup:
+                setup.execute(f"PREPARE {self.name}{_listed(self.types)} AS {self.text}")
+        except DatabaseError:
+            if connection.in_atomic_block:
+                raise
+            logger.exception("PostgreSQL refused to prepare %s; it runs unprepared.", self.name)
+            self.refused = True
+            return False
+        names.add(self.name)
+        return True
+
+    def _numbered(self, cursor) -> str:
+        """The statement with each slot as ``$n`` and each fixed value written in (by psycopg2, as it quotes any)."""
+        params = iter(self.params)
+
+        def replace(match):
+            if match.group() == "%%":
+                return "%"
+            param = next(params)
+            if isinstance(param, Slot):
+                return f"${param.index + 1}"
+            return cursor.mogrify("%s", [param]).decode()
+
+        text = _PLACEHOLDER.sub(replace, self.sql)
+        if next(params, replace) is not replace:
+            raise ValueError("More parameters than placeholders.")
+        return text
+
+
 class Statements:
-    """The page and count statements of one shape, with ``_Slot`` parameters for the request's values."""
+    """The page and count statements of one shape, with ``Slot`` parameters for the request's values."""
 
     def __init__(self, page_sql: str, page_params: list, names: tuple[str, ...], count_sql: str, count_params: list):
         self.page_sql, self.page_params, self.names = page_sql, tuple(page_params), names
@@ -140,7 +219,7 @@ class Statements:
     def bind(params, values: list, connection) -> list:
         bound = []
         for param in params:
-            if isinstance(param, _Slot):
+            if isinstance(param, Slot):
                 value, field = values[param.index]
                 param = field.get_db_prep_value(value.pk if isinstance(value, Model) else value, connection)
             bound.append(param)
@@ -156,20 +235,37 @@ class Statements:
             and self.bind(self.count_params, values, connection) == list(orm.count_params)
         )
 
+    @staticmethod
+    def slot_values(values: list, connection) -> list:
+        """The request's values as the database takes them, in slot order."""
+        return [field.get_db_prep_value(v.pk if isinstance(v, Model) else v, connection) for v, field in values]
+
+    def server_statements(self, values: list, connection) -> tuple[ServerStatement, ServerStatement]:
+        """The page and count statements as ``ServerStatement``s (made at the shape's first read: ``values`` give
+        the slots' types; the page's window is two more slots)."""
+        if self._server is None:
+            types = tuple(field.cast_db_type(connection) for _, field in values)
+            window = (Slot(len(values)), Slot(len(values) + 1))
+            page = ServerStatement(
+                f"{self.page_sql} LIMIT %s OFFSET %s", (*self.page_params, *window), (*types, "bigint", "bigint")
+            )
+            self._server = page, ServerStatement(self.count_sql, self.count_params, types)
+        return self._server
+
+    _server = None
+
     def page(self, values: list, window: slice, using: str) -> list[dict]:
         """The rows of the page ``window`` (a slice with a start and a stop), as ``values()`` dicts."""
         connection = connections[using]
-        params = [*self.bind(self.page_params, values, connection), window.stop - window.start, window.start]
-        with connection.cursor() as cursor:
-            cursor.execute(f"{self.page_sql} LIMIT %s OFFSET %s", params)  # nosec B608: compiled by Django
-            width = len(self.names)  # past it: the ordering's columns a DISTINCT statement also selects
-            return [dict(zip(self.names, row[:width], strict=True)) for row in cursor.fetchall()]
+        statement, _ = self.server_statements(values, connection)
+        slots = [*self.slot_values(values, connection), window.stop - window.start, window.start]
+        width = len(self.names)  # past it: the ordering's columns a DISTINCT statement also selects
+        return [dict(zip(self.names, row[:width], strict=True)) for row in statement.rows(connection, slots)]
 
     def count(self, values: list, using: str) -> int:
         connection = connections[using]
-        with connection.cursor() as cursor:
-            cursor.execute(self.count_sql, self.bind(self.count_params, values, connection))
-            return cursor.fetchone()[0]
+        _, statement = self.server_statements(values, connection)
+        return statement.rows(connection, self.slot_values(values, connection))[0][0]
 
 
 def _plain(sql: str) -> str:

@@ -9,6 +9,8 @@ from django.db.models import BigIntegerField, BooleanField, F, Func, Value
 
 from core.i18n import chosen
 
+from .prepared import ServerStatement, Slot
+
 
 def base_url(request) -> str:
     """The scheme and host the request came to ("https://tradewatch.example"), empty without a request."""
@@ -49,7 +51,8 @@ def rows_of(queryset, key: str, columns: tuple[str, ...], ids) -> list[tuple]:
 
     A page's nested lists differ only by the ids of the page, yet the ORM compiled each anew, a few
     milliseconds of every list request. On PostgreSQL the statement (``key = ANY(%s)``, the ids as one array)
-    is compiled once per process and run with each page's ids; elsewhere the ORM runs it as usual.
+    is compiled once per process, prepared once per connection (``ServerStatement``) and run with each page's
+    ids; elsewhere the ORM runs it as usual.
     """
     ids = list(ids)
     if not ids:
@@ -68,11 +71,9 @@ def rows_of(queryset, key: str, columns: tuple[str, ...], ids) -> list[tuple]:
         positions = [i for i, param in enumerate(params) if param == _ANY_MARKER]
         if len(positions) != 1:
             raise ImproperlyConfigured(f"Cannot compile the nested rows of {queryset.model.__name__} by {key}.")
-        compiled = _compiled[cache_key] = (sql, tuple(params), positions[0])
-    sql, params, position = compiled
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params[:position], ids, *params[position + 1 :]])
-        return cursor.fetchall()
+        params = [Slot(0) if i == positions[0] else param for i, param in enumerate(params)]
+        compiled = _compiled[cache_key] = ServerStatement(sql, params, ("bigint[]",))
+    return compiled.rows(connection, [ids])
 
 
 def pages(queryset, size: int):

@@ -11,9 +11,11 @@ pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 
 def nested_statements(client, url) -> list[str]:
+    """The prepared statements a page ran with its ids (``EXECUTE tw_…(ARRAY[…])``), by name."""
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
-    return [q["sql"].split(" WHERE ")[0] for q in captured.captured_queries if "= ANY(" in q["sql"]]
+    statements = [q["sql"] for q in captured.captured_queries]
+    return [sql.split("(")[0] for sql in statements if sql.startswith("EXECUTE") and "(ARRAY[" in sql]
 
 
 @pytest.mark.parametrize(("path", "nested"), [("/api/v1/events/", 2), ("/api/v1/measures/", 6)])
