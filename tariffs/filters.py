@@ -69,8 +69,8 @@ class MeasureFilter(django_filters.FilterSet):
     )
     ordering = django_filters.OrderingFilter(fields=("announced_on", "id", "title", "type", "status"))
 
-    #: Read through the ORM, not prepared (core.api.prepared): a search's own path, a prefix the ORM escapes.
-    unprepared_filters = ("q", "hs")
+    #: Read through the ORM, not prepared (core.api.prepared): a search takes its own path.
+    unprepared_filters = ("q",)
 
     class Meta:
         model = Measure

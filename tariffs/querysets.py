@@ -22,6 +22,8 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Left, Length
+from django.db.models.lookups import Exact
 
 from .choices import MeasureStatus, RateState
 from .rate_periods import covering
@@ -132,9 +134,13 @@ class MeasureQuerySet(models.QuerySet):
         )  # fmt: skip
 
     def with_hs_prefix(self, prefix: str):
-        """Measures with a product line whose HS code starts with ``prefix`` (or is a parent of it)."""
+        """Measures with a product line whose HS code starts with ``prefix``.
+
+        Written as "the code's first len(prefix) characters are the prefix", which reads the same whether the
+        prefix is a value or a prepared read's placeholder (``LIKE`` would escape a value, not a placeholder).
+        """
         ProductLine = apps.get_model("tariffs", "ProductLine")
 
-        return self.filter(
-            Exists(ProductLine.objects.filter(measure=OuterRef("pk")).filter(Q(hs_code__startswith=prefix)))
-        )
+        prefix = _expression(prefix, CharField())
+        starts = Exact(Left("hs_code", Length(prefix)), prefix)
+        return self.filter(Exists(ProductLine.objects.filter(measure=OuterRef("pk")).filter(starts)))
