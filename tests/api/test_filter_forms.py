@@ -17,3 +17,24 @@ def test_the_events_filter_form_class_is_built_once_and_bad_values_are_still_a_4
     assert good.status_code == 200 and all(row["kind"] == "statement" for row in good.json()["results"])
     assert with_form_class_kept(EventFilter)._kept_form_class is kept
     assert with_form_class_kept(EventFilter).__name__ == "EventFilter"
+
+
+def test_a_kept_forms_bound_fields_are_djangos_and_their_help_text_is_translated_when_read():
+    from django.forms import BoundField
+    from django.utils import translation
+
+    from tariffs.filters import MeasureFilter
+
+    kept = with_form_class_kept(MeasureFilter)
+    filterset = kept({"in_force_on": "2025-03-20"})
+    assert filterset.is_valid()
+    form = filterset.form
+    for name, field in form.fields.items():
+        ours, djangos = form[name], BoundField(form, field, name)
+        assert type(ours) is not BoundField
+        assert {**vars(ours), "help_text": ours.help_text} == vars(djangos), name
+    with translation.override("fr"):  # read in the language of the moment
+        french = str(kept({}).form["hs"].help_text)
+    with translation.override("en"):
+        english = str(form["hs"].help_text)
+    assert french.startswith("Préfixe") and english.startswith("HS code prefix"), (french, english)
