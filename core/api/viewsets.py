@@ -1,9 +1,9 @@
 """The base of every TradeWatch API viewset: conditional GET, CSV, JSON errors, safe deletes."""
 
-import copy
 import functools
 import hashlib
 
+from django import forms
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import ProtectedError
@@ -71,6 +71,25 @@ class _FilterBoundField(BoundField):
         return self.field.help_text or ""
 
 
+def _valid_value_of(field):
+    """``field.valid_value`` (is ``value`` one of its choices?) from the set of its choices' keys, made at the
+    first check: Django walks and django-filter normalizes every choice at every check. For fixed choices only
+    (a model choice field's come from the database)."""
+    keys = None
+
+    def valid_value(value) -> bool:
+        nonlocal keys
+        if keys is None:
+            keys = frozenset(
+                str(key)
+                for choice, label in field.choices
+                for key in ([k for k, _ in label] if isinstance(label, list | tuple) else [choice])
+            )
+        return str(value) in keys
+
+    return valid_value
+
+
 class _SharedFilters(dict):
     """A kept FilterSet's filters. Each request's FilterSet gets a shallow copy of each filter (its own
     ``parent`` and ``model``, its method bound to the copy) instead of a deep copy of every filter's field
@@ -79,7 +98,8 @@ class _SharedFilters(dict):
     def __deepcopy__(self, memo):
         copies = {}
         for name, original in self.items():
-            filter_ = copy.copy(original)
+            filter_ = object.__new__(type(original))  # copy.copy, without its pickling protocol's detour
+            filter_.__dict__.update(original.__dict__)
             if filter_.method is not None:
                 filter_.method = filter_.method  # django-filter binds a new FilterMethod to the copy
             copies[name] = filter_
@@ -97,6 +117,9 @@ def with_form_class_kept(filterset_class):
             form_class = filterset_class.get_form_class(self)
             form_class.base_fields = _SharedFields(form_class.base_fields)
             form_class.bound_field_class = _FilterBoundField
+            for field in form_class.base_fields.values():
+                if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+                    field.valid_value = _valid_value_of(field)
             cls._kept_form_class = form_class
         return cls._kept_form_class
 

@@ -77,6 +77,11 @@ EVENT_SHAPE = RowShape(
 )  # fmt: skip
 
 
+# The unfiltered, ordered rows each nested list is read from (``rows_of``): built once, not at every page.
+PARTICIPANTS = EventParticipant.objects.order_by("event_id", "id")
+EVENT_CITATIONS = EventCitation.objects.order_by("event_id", "id")
+
+
 def event_rows(page: list[dict], request) -> list[dict]:
     """The ``EventSerializer`` shape of a page of ``values(*EVENT_COLUMNS)`` rows (its fields: ``EVENT_SHAPE``)."""
     ids = [row["id"] for row in page]
@@ -85,15 +90,13 @@ def event_rows(page: list[dict], request) -> list[dict]:
     fetched = {
         "french": french,
         "participants": grouped(
-            EventParticipant.objects.order_by("event_id", "id"),
+            PARTICIPANTS,
             "event_id",
             ("actor__slug", "actor__name", "actor__code", "actor__kind", "role", "actor__name_fr"),
             lambda r: {"actor": actor_brief(*r[:4], r[5], french=french), "role": r[4]},
             ids=ids,
         ),
-        "sources": grouped(
-            EventCitation.objects.order_by("event_id", "id"), "event_id", CITATION_COLUMNS, citation, ids=ids
-        ),
+        "sources": grouped(EVENT_CITATIONS, "event_id", CITATION_COLUMNS, citation, ids=ids),
         "base": base,
         "events_url": f"{base}{API_PREFIX}events/",
         "cases_url": f"{base}{API_PREFIX}cases/",

@@ -90,11 +90,19 @@ PERIOD_COLUMNS = (
 )  # fmt: skip
 
 
+# The unfiltered, ordered rows each nested list is read from (``rows_of``): built once, not at every page.
+PERIODS = RatePeriod.objects.order_by("measure_id", "valid_from", "exporter_id")
+TARGETS = Measure.applies_to.through.objects.order_by("measure_id", "actor__name", "actor_id")
+LINES = ProductLine.objects.order_by("measure_id", "hs_code")
+CASES = Case.objects.order_by("measures__id", "initiated_on", "reference", "id")
+LINKS = MeasureLink.objects.order_by("from_measure_id", "type", "to_measure_id")
+MEASURE_CITATIONS = MeasureCitation.objects.order_by("measure_id", "id")
+
+
 def _periods(ids, measures_url: str, today, french: bool) -> tuple[dict, dict]:
     """The rate periods of the measures ``ids``, as the API shows them and as objects the rate rules read."""
     shown, read = {}, {}
-    queryset = RatePeriod.objects.order_by("measure_id", "valid_from", "exporter_id")
-    for measure_id, *values in rows_of(queryset, "measure_id", PERIOD_COLUMNS, ids):
+    for measure_id, *values in rows_of(PERIODS, "measure_id", PERIOD_COLUMNS, ids):
         p = SimpleNamespace(**dict(zip(PERIOD_COLUMNS, values, strict=True)))
         read.setdefault(measure_id, []).append(p)
         shown.setdefault(measure_id, []).append(
@@ -156,14 +164,14 @@ def measure_rows(page: list[dict], request) -> list[dict]:
         "periods": shown_periods,
         "totals": _totals(page, periods),
         "targets": grouped(
-            Measure.applies_to.through.objects.order_by("measure_id", "actor__name", "actor_id"),
+            TARGETS,
             "measure_id",
             ("actor__slug", "actor__name", "actor__code", "actor__kind", "actor__name_fr"),
             lambda r: actor_brief(*r, french=french),
             ids=ids,
         ),
         "lines": grouped(
-            ProductLine.objects.order_by("measure_id", "hs_code"),
+            LINES,
             "measure_id",
             ("hs_code", "description", "basis", "description_fr"),
             lambda r: {
@@ -175,14 +183,14 @@ def measure_rows(page: list[dict], request) -> list[dict]:
             ids=ids,
         ),
         "cases": grouped(
-            Case.objects.order_by("measures__id", "initiated_on", "reference", "id"),
+            CASES,
             "measures__id",
             ("reference",),
             lambda r: r[0],
             ids=ids,
         ),
         "links": grouped(
-            MeasureLink.objects.order_by("from_measure_id", "type", "to_measure_id"),
+            LINKS,
             "from_measure_id",
             ("type", "to_measure_id", "to_measure__dispute__slug", "contested", "note"),
             lambda r: {
@@ -192,7 +200,7 @@ def measure_rows(page: list[dict], request) -> list[dict]:
             ids=ids,
         ),
         "sources": grouped(
-            MeasureCitation.objects.order_by("measure_id", "id"), "measure_id", CITATION_COLUMNS, citation, ids=ids
+            MEASURE_CITATIONS, "measure_id", CITATION_COLUMNS, citation, ids=ids
         ),
     }  # fmt: skip
     return [(MEASURE_ON_DATE_SHAPE if "status_on_date" in row else MEASURE_SHAPE).build(row, fetched) for row in page]

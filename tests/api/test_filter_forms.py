@@ -38,3 +38,28 @@ def test_a_kept_forms_bound_fields_are_djangos_and_their_help_text_is_translated
     with translation.override("en"):
         english = str(form["hs"].help_text)
     assert french.startswith("Préfixe") and english.startswith("HS code prefix"), (french, english)
+
+
+@pytest.mark.parametrize("filterset_class", [EventFilter, "tariffs.filters.MeasureFilter"])
+def test_a_kept_forms_choice_check_accepts_exactly_the_choices_django_accepts(filterset_class):
+    from django import forms
+    from django.utils.module_loading import import_string
+
+    if isinstance(filterset_class, str):
+        filterset_class = import_string(filterset_class)
+    form = with_form_class_kept(filterset_class)({}).form
+    checked = 0
+    for name, field in form.fields.items():
+        if not isinstance(field, forms.ChoiceField) or isinstance(field, forms.ModelChoiceField):
+            continue
+        keys = [str(key) for key, _ in field.choices]
+        for value in [*keys, "nonsense", "", "null", keys[-1].upper(), f"{keys[-1]} "]:
+            assert field.valid_value(value) == type(field).valid_value(field, value), (name, value)
+        checked += 1
+    assert checked >= 2
+
+
+def test_a_kind_not_among_the_choices_is_a_400_naming_it(client):
+    bad = client.get("/api/v1/events/", {"kind": "statements"})
+    assert bad.status_code == 400 and bad.json()["errors"][0]["attr"] == "kind"
+    assert client.get("/api/v1/events/", {"kind": "statement"}).status_code == 200
