@@ -48,6 +48,7 @@ def test_database_and_broker_urls_switch_to_postgresql_and_redis():
         ({"TRUSTED_PROXY_COUNT": "-1"}, "TRUSTED_PROXY_COUNT must be 0"),
         ({"LOGIN_FAILURE_LIMIT": "0"}, "LOGIN_FAILURE_LIMIT must be a number"),
         ({"LOGIN_LOCKOUT_MINUTES": "0"}, "LOGIN_LOCKOUT_MINUTES must be a number"),
+        ({"PREPARED_READS_CHECK": "sometimes"}, "PREPARED_READS_CHECK must be first, every or off"),
     ],
 )
 def test_malformed_values_stop_the_app_at_start_up(env, complaint):
