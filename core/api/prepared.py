@@ -21,10 +21,12 @@ import datetime as dt
 import hashlib
 import logging
 import re
+import threading
 import weakref
 from collections import OrderedDict
 
 from django.conf import settings
+from django.core.exceptions import FieldError
 from django.db import DatabaseError, connections
 from django.db.models import CharField, DateField, DateTimeField, Expression, IntegerField, Model
 from django_filters import OrderingFilter
@@ -296,7 +298,14 @@ def prepared(view, filterset, queryset) -> tuple[Statements, list] | None:
         return None
     check = statements is _kept or settings.PREPARED_READS_CHECK == "every"
     if statements is _kept:
-        statements = _statements(view, filterset, queryset, cleaned)
+        try:
+            statements = _statements(view, filterset, queryset, cleaned)
+        except (TypeError, ValueError, AttributeError, FieldError):
+            if settings.PREPARED_READS_CHECK == "every":
+                raise
+            logger.exception("%s: the filters of %s cannot take placeholders.", type(view).__name__, shape)
+            _keep(key, None)  # read through the ORM from now on
+            return None
     if check:
         orm = filterset.qs
         if not statements.same_as(Statements.of(view.values_of(orm), orm), values, connections[queryset.db]):
@@ -318,7 +327,11 @@ def _statements(view, filterset, queryset, cleaned: dict) -> Statements:
 
 
 def _keep(key, statements) -> None:
-    _kept[key] = statements
-    _kept.move_to_end(key)
-    while len(_kept) > SHAPES_KEPT:
-        _kept.popitem(last=False)
+    with _keeping:  # a threaded server's requests may keep shapes at once
+        _kept[key] = statements
+        _kept.move_to_end(key)
+        while len(_kept) > SHAPES_KEPT:
+            _kept.popitem(last=False)
+
+
+_keeping = threading.Lock()

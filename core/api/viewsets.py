@@ -247,6 +247,8 @@ class ApiViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
     - GET is conditional (ETag, Last-Modified, 304).
     - ``?format=csv`` without ``limit`` streams the whole filtered set.
     - Errors are JSON even when CSV was asked for; deleting a record still referred to is a 409.
+    - With ``list_rows``, a list's statements are prepared once per shape of request (``core.api.prepared``):
+      its unfiltered queryset (``get_queryset()`` for a list) must not depend on the request.
     """
 
     filter_backends = [FilterBackend]

@@ -139,3 +139,30 @@ def test_the_shapes_kept_are_bounded(monkeypatch, nothing_kept):
         answer(EventViewSet, query)
     assert len(prepared._kept) == 2
     assert [key[2][0][0] for key in prepared._kept] == ["level", "actor"]  # the oldest went first
+
+
+class YearFilter(django_filters.FilterSet):
+    """A filter that reads its value in Python (``value.year``): it cannot take a placeholder."""
+
+    date_after = django_filters.DateFilter(method="after")
+
+    class Meta:
+        model = Event
+        fields = ["date_after"]
+
+    def after(self, queryset, name, value):
+        return queryset.filter(date__year__gte=value.year)
+
+
+def test_a_filter_that_cannot_take_a_placeholder_is_read_through_the_orm(settings, nothing_kept, caplog):
+    filterset = YearFilter({"date_after": "2025-01-01"}, queryset=Event.objects.all())
+    assert filterset.is_valid()
+    settings.PREPARED_READS_CHECK = "every"
+    with pytest.raises(AttributeError):
+        prepared.prepared(EventViewSet(), filterset, Event.objects.all())
+    settings.PREPARED_READS_CHECK = "first"
+    with caplog.at_level(logging.ERROR, logger="core.api.prepared"):
+        assert prepared.prepared(EventViewSet(), filterset, Event.objects.all()) is None
+    assert "cannot take placeholders" in caplog.text
+    assert list(prepared._kept.values()) == [None]
+    assert filterset.qs.exists() and all(event.date.year >= 2025 for event in filterset.qs)
