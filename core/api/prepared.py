@@ -200,22 +200,28 @@ class ServerStatement:
 class Statements:
     """The page and count statements of one shape, with ``Slot`` parameters for the request's values."""
 
-    def __init__(self, page_sql: str, page_params: list, names: tuple[str, ...], count_sql: str, count_params: list):
+    def __init__(self, page_sql: str, page_params, names: tuple[str, ...], count_sql: str, count_params, converters=()):
         self.page_sql, self.page_params, self.names = page_sql, tuple(page_params), names
         self.count_sql, self.count_params = count_sql, tuple(count_params)
+        #: ``(position, (converters, expression))`` of the page's columns Django converts after reading them.
+        self.converters = tuple(converters)
 
     @classmethod
     def of(cls, values_queryset, queryset) -> Statements:
         """The statements of ``values_queryset`` (the page's rows) and ``queryset`` (what is counted)."""
         query = values_queryset.query
-        page_sql, page_params = query.get_compiler(using=values_queryset.db).as_sql()
+        compiler = query.get_compiler(using=values_queryset.db)
+        page_sql, page_params = compiler.as_sql()
+        # What Django does to a column's value after reading it (a JSON field's parsing, an expression's int()).
+        columns = [column for column, _, _ in compiler.select[: compiler.col_count]]
+        converters = tuple(compiler.get_converters(columns).items())
         # As Django's ValuesIterable names a row's columns.
         names = tuple(query.selected or (*query.extra_select, *query.values_select, *query.annotation_select))
         counted = queryset.order_by().values("pk")
         inner_sql, count_params = counted.query.get_compiler(using=counted.db).as_sql()
         # Compiled by Django; every value is a parameter.
         count_sql = f"SELECT COUNT(*) FROM ({inner_sql}) AS counted"  # noqa: S608  # nosec B608
-        return cls(page_sql, page_params, names, count_sql, count_params)
+        return cls(page_sql, page_params, names, count_sql, count_params, converters)
 
     @staticmethod
     def bind(params, values: list, connection) -> list:
@@ -262,7 +268,12 @@ class Statements:
         statement, _ = self.server_statements(values, connection)
         slots = [*self.slot_values(values, connection), window.stop - window.start, window.start]
         width = len(self.names)  # past it: the ordering's columns a DISTINCT statement also selects
-        return [dict(zip(self.names, row[:width], strict=True)) for row in statement.rows(connection, slots)]
+        rows = [list(row[:width]) for row in statement.rows(connection, slots)]
+        for row in rows if self.converters else ():  # as Django's compiler applies them
+            for position, (converters, expression) in self.converters:
+                for convert in converters:
+                    row[position] = convert(row[position], expression, connection)
+        return [dict(zip(self.names, row, strict=True)) for row in rows]
 
     def count(self, values: list, using: str) -> int:
         connection = connections[using]

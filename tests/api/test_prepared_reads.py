@@ -166,3 +166,22 @@ def test_a_filter_that_cannot_take_a_placeholder_is_read_through_the_orm(setting
     assert "cannot take placeholders" in caplog.text
     assert list(prepared._kept.values()) == [None]
     assert filterset.qs.exists() and all(event.date.year >= 2025 for event in filterset.qs)
+
+
+def test_a_prepared_page_converts_columns_as_the_orm_does(canada_china):
+    """Django converts some columns after reading them (a JSON field is parsed, an expression's number made an
+    int or a Decimal); a prepared page's rows are converted the same way."""
+    from django.db import connection
+    from django.db.models import DecimalField, IntegerField, JSONField, Value
+    from django.db.models.functions import Cast
+
+    events = Event.objects.order_by("date", "id").annotate(
+        extra=Cast(Value('{"a": [1, 2]}'), JSONField()),
+        number=Cast(Value("7"), IntegerField()),
+        rate=Cast(Value("12.50"), DecimalField(max_digits=5, decimal_places=2)),
+    )
+    values = events.values("id", "extra", "number", "rate")
+    statements = prepared.Statements.of(values, events)
+    assert statements.converters  # there is something to convert
+    got = statements.page([], slice(0, 3), connection.alias)
+    assert got == list(values[:3]) and got[0]["extra"] == {"a": [1, 2]}
