@@ -100,24 +100,32 @@ def test_shapes_that_are_not_prepared_are_read_through_the_orm(nothing_kept):
     assert list(prepared._kept.values())[0] is not None
 
 
-class WhimsicalFilter(django_filters.FilterSet):
-    """A filter whose statement depends on its value: a date before 2020 filters nothing."""
+class OddFilters(django_filters.FilterSet):
+    """Filters a prepared read cannot follow: ``whimsical`` filters nothing for a date before 2020 (its statement
+    depends on its value); ``by_year`` reads its value in Python (``value.year``: no placeholder has one)."""
 
-    date_after = django_filters.DateFilter(method="after")
+    whimsical = django_filters.DateFilter(method="after_unless_old")
+    by_year = django_filters.DateFilter(method="in_or_after_year")
 
     class Meta:
         model = Event
-        fields = ["date_after"]
+        fields = ["whimsical", "by_year"]
 
-    def after(self, queryset, name, value):
+    def after_unless_old(self, queryset, name, value):
         return queryset if isinstance(value, dt.date) and value.year < 2020 else queryset.filter(date__gte=value)
+
+    def in_or_after_year(self, queryset, name, value):
+        return queryset.filter(date__year__gte=value.year)
+
+
+def _odd_read(name: str, day: str):
+    filterset = OddFilters({name: day}, queryset=Event.objects.all())
+    assert filterset.is_valid()
+    return prepared.prepared(EventViewSet(), filterset, Event.objects.all())
 
 
 def _whimsical_read(day: str):
-    view = EventViewSet()
-    filterset = WhimsicalFilter({"date_after": day}, queryset=Event.objects.all())
-    assert filterset.is_valid()
-    return prepared.prepared(view, filterset, Event.objects.all())
+    return _odd_read("whimsical", day)
 
 
 def test_a_filter_whose_statement_depends_on_its_value_is_caught(settings, nothing_kept, caplog):
@@ -141,31 +149,17 @@ def test_the_shapes_kept_are_bounded(monkeypatch, nothing_kept):
     assert [key[2][0][0] for key in prepared._kept] == ["level", "actor"]  # the oldest went first
 
 
-class YearFilter(django_filters.FilterSet):
-    """A filter that reads its value in Python (``value.year``): it cannot take a placeholder."""
-
-    date_after = django_filters.DateFilter(method="after")
-
-    class Meta:
-        model = Event
-        fields = ["date_after"]
-
-    def after(self, queryset, name, value):
-        return queryset.filter(date__year__gte=value.year)
-
-
 def test_a_filter_that_cannot_take_a_placeholder_is_read_through_the_orm(settings, nothing_kept, caplog):
-    filterset = YearFilter({"date_after": "2025-01-01"}, queryset=Event.objects.all())
-    assert filterset.is_valid()
     settings.PREPARED_READS_CHECK = "every"
     with pytest.raises(AttributeError):
-        prepared.prepared(EventViewSet(), filterset, Event.objects.all())
+        _odd_read("by_year", "2025-01-01")
     settings.PREPARED_READS_CHECK = "first"
     with caplog.at_level(logging.ERROR, logger="core.api.prepared"):
-        assert prepared.prepared(EventViewSet(), filterset, Event.objects.all()) is None
+        assert _odd_read("by_year", "2025-01-01") is None
     assert "cannot take placeholders" in caplog.text
     assert list(prepared._kept.values()) == [None]
-    assert filterset.qs.exists() and all(event.date.year >= 2025 for event in filterset.qs)
+    through_the_orm = OddFilters({"by_year": "2025-01-01"}, queryset=Event.objects.all()).qs
+    assert through_the_orm.exists() and all(event.date.year >= 2025 for event in through_the_orm)
 
 
 def test_a_prepared_page_converts_columns_as_the_orm_does(canada_china):
