@@ -91,8 +91,10 @@ format: $(VENV)/.dev-installed
 # The production processes without Docker, against local PostgreSQL and Redis: gunicorn, one
 # Celery worker and beat (honcho runs the Procfile). Override any variable on the command line.
 STACK_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tradewatch
-STACK_BROKER_URL ?= redis://127.0.0.1:6379/0
-STACK_CACHE_URL ?= redis://127.0.0.1:6379/1
+# Redis databases 6 and 7: the tests' brokers and caches use 0, 4, 5, 8 and 13, and a running stack's worker must
+# not take a test's tasks.
+STACK_BROKER_URL ?= redis://127.0.0.1:6379/6
+STACK_CACHE_URL ?= redis://127.0.0.1:6379/7
 STACK_ENV = DATABASE_URL=$(STACK_DATABASE_URL) CELERY_BROKER_URL=$(STACK_BROKER_URL) REDIS_CACHE_URL=$(STACK_CACHE_URL) \
 	DJANGO_DEBUG=false DJANGO_SECURE_SSL_REDIRECT=false DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost \
 	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-local-stack-only-secret-key-not-for-the-internet-0123456789} PORT=$(PORT)
