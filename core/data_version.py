@@ -46,10 +46,13 @@ _remembered: dict = {}
 REMEMBERED_KEPT = 1024
 
 
-def remembered(key: tuple, compute):
+def remembered(key: tuple, compute, *, version: str | None = None):
     """``compute()``, computed once per data version in this process for ``key``; computed afresh without a cache,
-    and inside a transaction (it may read rows not yet committed, and a rollback makes no new version)."""
-    version = None if connection.in_atomic_block else current()
+    and inside a transaction (it may read rows not yet committed, and a rollback makes no new version).
+    ``version``: the current version, when the caller has just read it."""
+    if connection.in_atomic_block:
+        return compute()
+    version = version or current()
     if version is None:
         return compute()
     full_key = (version, key)

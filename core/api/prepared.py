@@ -18,6 +18,7 @@ and a difference is an error. Only PostgreSQL reads are prepared.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import logging
 import re
@@ -151,7 +152,7 @@ class ServerStatement:
         """The rows of the statement with ``values`` in its slots (in slot order)."""
         with connection.cursor() as cursor:
             if self.refused or not self._prepared(connection, cursor):
-                cursor.execute(self.sql, [values[p.index] if isinstance(p, Slot) else p for p in self.params])
+                cursor.execute(self.sql, _filled(self.params, values))
             else:
                 cursor.execute(f"EXECUTE {self.name}{_listed(['%s'] * len(self.types))}", list(values))
             return cursor.fetchall()
@@ -197,18 +198,34 @@ class ServerStatement:
         return text
 
 
+def _filled(params, slots: list) -> list:
+    """``params`` with each ``Slot`` replaced by its value in ``slots``."""
+    return [slots[param.index] if isinstance(param, Slot) else param for param in params]
+
+
+def slot_values(values: list, connection) -> list:
+    """The request's values (``template``'s: value and field) as the database takes them, in slot order."""
+    return [field.get_db_prep_value(v.pk if isinstance(v, Model) else v, connection) for v, field in values]
+
+
 class Statements:
     """The page and count statements of one shape, with ``Slot`` parameters for the request's values."""
 
-    def __init__(self, page_sql: str, page_params, names: tuple[str, ...], count_sql: str, count_params, converters=()):
+    def __init__(
+        self, page_sql: str, page_params, names: tuple[str, ...], count_sql: str, count_params, converters=(),
+        types: tuple[str, ...] = (),
+    ):  # fmt: skip
         self.page_sql, self.page_params, self.names = page_sql, tuple(page_params), names
         self.count_sql, self.count_params = count_sql, tuple(count_params)
         #: ``(position, (converters, expression))`` of the page's columns Django converts after reading them.
         self.converters = tuple(converters)
+        #: The SQL type of each slot, for the statements PREPAREd on the server.
+        self.types = types
 
     @classmethod
-    def of(cls, values_queryset, queryset) -> Statements:
-        """The statements of ``values_queryset`` (the page's rows) and ``queryset`` (what is counted)."""
+    def of(cls, values_queryset, queryset, types: tuple[str, ...] = ()) -> Statements:
+        """The statements of ``values_queryset`` (the page's rows) and ``queryset`` (what is counted); ``types``:
+        the SQL type of each slot."""
         query = values_queryset.query
         compiler = query.get_compiler(using=values_queryset.db)
         page_sql, page_params = compiler.as_sql()
@@ -221,64 +238,45 @@ class Statements:
         inner_sql, count_params = counted.query.get_compiler(using=counted.db).as_sql()
         # Compiled by Django; every value is a parameter.
         count_sql = f"SELECT COUNT(*) FROM ({inner_sql}) AS counted"  # noqa: S608  # nosec B608
-        return cls(page_sql, page_params, names, count_sql, count_params, converters)
+        return cls(page_sql, page_params, names, count_sql, count_params, converters, types)
 
-    @staticmethod
-    def bind(params, values: list, connection) -> list:
-        bound = []
-        for param in params:
-            if isinstance(param, Slot):
-                value, field = values[param.index]
-                param = field.get_db_prep_value(value.pk if isinstance(value, Model) else value, connection)
-            bound.append(param)
-        return bound
-
-    def same_as(self, orm: Statements, values: list, connection) -> bool:
-        """Whether these statements, bound to ``values``, are ``orm``'s (the ORM's for the same request)."""
+    def same_as(self, orm: Statements, slots: list) -> bool:
+        """Whether these statements, with ``slots`` filled in, are ``orm``'s (the ORM's for the same request)."""
         return (
             _plain(self.page_sql) == _plain(orm.page_sql)
             and self.names == orm.names
             and _plain(self.count_sql) == _plain(orm.count_sql)
-            and self.bind(self.page_params, values, connection) == list(orm.page_params)
-            and self.bind(self.count_params, values, connection) == list(orm.count_params)
+            and _filled(self.page_params, slots) == list(orm.page_params)
+            and _filled(self.count_params, slots) == list(orm.count_params)
         )
 
-    @staticmethod
-    def slot_values(values: list, connection) -> list:
-        """The request's values as the database takes them, in slot order."""
-        return [field.get_db_prep_value(v.pk if isinstance(v, Model) else v, connection) for v, field in values]
+    @functools.cached_property
+    def _server(self) -> tuple[ServerStatement, ServerStatement]:
+        """The page and count statements as ``ServerStatement``s; the page's window is two more slots."""
+        window = (Slot(len(self.types)), Slot(len(self.types) + 1))
+        page = ServerStatement(
+            f"{self.page_sql} LIMIT %s OFFSET %s", (*self.page_params, *window), (*self.types, "bigint", "bigint")
+        )
+        return page, ServerStatement(self.count_sql, self.count_params, self.types)
 
-    def server_statements(self, values: list, connection) -> tuple[ServerStatement, ServerStatement]:
-        """The page and count statements as ``ServerStatement``s (made at the shape's first read: ``values`` give
-        the slots' types; the page's window is two more slots)."""
-        if self._server is None:
-            types = tuple(field.cast_db_type(connection) for _, field in values)
-            window = (Slot(len(values)), Slot(len(values) + 1))
-            page = ServerStatement(
-                f"{self.page_sql} LIMIT %s OFFSET %s", (*self.page_params, *window), (*types, "bigint", "bigint")
-            )
-            self._server = page, ServerStatement(self.count_sql, self.count_params, types)
-        return self._server
-
-    _server = None
-
-    def page(self, values: list, window: slice, using: str) -> list[dict]:
-        """The rows of the page ``window`` (a slice with a start and a stop), as ``values()`` dicts."""
+    def page(self, slots: list, window: slice, using: str) -> list[dict]:
+        """The rows of the page ``window`` (a slice with a start and a stop), as ``values()`` dicts; ``slots``: the
+        request's values (``slot_values``)."""
         connection = connections[using]
-        statement, _ = self.server_statements(values, connection)
-        slots = [*self.slot_values(values, connection), window.stop - window.start, window.start]
+        statement, _ = self._server
         width = len(self.names)  # past it: the ordering's columns a DISTINCT statement also selects
-        rows = [list(row[:width]) for row in statement.rows(connection, slots)]
+        rows = [
+            list(row[:width]) for row in statement.rows(connection, [*slots, window.stop - window.start, window.start])
+        ]
         for row in rows if self.converters else ():  # as Django's compiler applies them
             for position, (converters, expression) in self.converters:
                 for convert in converters:
                     row[position] = convert(row[position], expression, connection)
         return [dict(zip(self.names, row, strict=True)) for row in rows]
 
-    def count(self, values: list, using: str) -> int:
-        connection = connections[using]
-        _, statement = self.server_statements(values, connection)
-        return statement.rows(connection, self.slot_values(values, connection))[0][0]
+    def count(self, slots: list, using: str) -> int:
+        _, statement = self._server
+        return statement.rows(connections[using], slots)[0][0]
 
 
 def _plain(sql: str) -> str:
@@ -292,7 +290,8 @@ _kept: OrderedDict = OrderedDict()
 
 
 def prepared(view, filterset, queryset) -> tuple[Statements, list] | None:
-    """The statements of this request's shape and its values, or None: read it through the ORM (``filterset.qs``).
+    """The statements of this request's shape and its values as the database takes them, or None: read it through
+    the ORM (``filterset.qs``).
 
     ``filterset`` is validated; ``queryset`` is the view's unfiltered queryset; ``view.values_of`` turns a
     filtered queryset into the page's ``values()`` query.
@@ -308,33 +307,37 @@ def prepared(view, filterset, queryset) -> tuple[Statements, list] | None:
     if statements is None:
         return None
     check = statements is _kept or settings.PREPARED_READS_CHECK == "every"
+    connection = connections[queryset.db]
     if statements is _kept:
         try:
-            statements = _statements(view, filterset, queryset, cleaned)
+            statements = _statements(view, filterset, queryset, cleaned, values, connection)
         except (TypeError, ValueError, AttributeError, FieldError):
             if settings.PREPARED_READS_CHECK == "every":
                 raise
             logger.exception("%s: the filters of %s cannot take placeholders.", type(view).__name__, shape)
             _keep(key, None)  # read through the ORM from now on
             return None
+    slots = slot_values(values, connection)
     if check:
         orm = filterset.qs
-        if not statements.same_as(Statements.of(view.values_of(orm), orm), values, connections[queryset.db]):
+        if not statements.same_as(Statements.of(view.values_of(orm), orm), slots):
             message = f"{type(view).__name__}: the prepared statement of {shape} differs from the ORM's"
             if settings.PREPARED_READS_CHECK == "every":
                 raise PreparedReadMismatch(message)
             logger.warning("%s; this shape is read through the ORM.", message)
             statements = None
     _keep(key, statements)
-    return (statements, values) if statements is not None else None
+    return (statements, slots) if statements is not None else None
 
 
-def _statements(view, filterset, queryset, cleaned: dict) -> Statements:
-    """The statements of a shape: the FilterSet's own filters run on placeholders."""
+def _statements(view, filterset, queryset, cleaned: dict, values: list, connection) -> Statements:
+    """The statements of a shape: the FilterSet's own filters run on placeholders (``cleaned``), the slots typed
+    as ``values``' fields."""
     placeholder = type(filterset)(filterset.data, queryset=queryset, request=filterset.request)
     placeholder.form.cleaned_data = cleaned  # validated already, as ``filterset``
     filtered = placeholder.filter_queryset(queryset.all())
-    return Statements.of(view.values_of(filtered), filtered)
+    types = tuple(field.cast_db_type(connection) for _, field in values)
+    return Statements.of(view.values_of(filtered), filtered, types)
 
 
 def _keep(key, statements) -> None:

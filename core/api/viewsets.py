@@ -40,6 +40,17 @@ class FilterBackend(DjangoFilterBackend):
         filterset_class = super().get_filterset_class(view, queryset)
         return filterset_class and with_form_class_kept(filterset_class)
 
+    def validated_filterset(self, request, queryset, view):
+        """The view's FilterSet for this request, validated (a 400 naming the bad parameters), or None."""
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is not None and not filterset.is_valid() and self.raise_exception:
+            raise translate_validation(filterset.errors)
+        return filterset
+
+    def filter_queryset(self, request, queryset, view):
+        filterset = self.validated_filterset(request, queryset, view)
+        return queryset if filterset is None else filterset.qs
+
 
 class _SharedFields(dict):
     """A kept form class's fields. Each request's form gets a new dict of the same field objects instead of a
@@ -170,21 +181,17 @@ def last_change(models) -> object:
     if version is None:  # no cache: ask the database
         return _last_change(tables)
     key = "tradewatch:last-change:" + hashlib.sha256(f"{version}|{'|'.join(tables)}".encode()).hexdigest()[:32]
-    value = _last_changes_seen.get(key)  # this process has read it under this version: no cache read
-    if value is None:
+
+    def shared():
         value = cache.get(key)
         if value is None:
             value = _last_change(tables)
             cache.set(key, _NEVER if value is None else value, timeout=LAST_CHANGE_SECONDS)
-        if len(_last_changes_seen) >= LAST_CHANGES_KEPT:
-            _last_changes_seen.clear()  # earlier versions' entries: unreachable anyway
-        _last_changes_seen[key] = value
+        return value
+
+    # Read once per version in this process: no cache read at every request.
+    value = data_version.remembered(("last-change", tables), shared, version=version)
     return None if value == _NEVER else value
-
-
-#: Last changes this process has read, by cache key (data version and tables): a new version is a new key.
-_last_changes_seen: dict[str, object] = {}
-LAST_CHANGES_KEPT = 64
 
 
 def _last_change(tables: tuple[str, ...]) -> object:
@@ -283,17 +290,15 @@ class ApiViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
         paginator.offset = paginator.get_offset(request)
         window = slice(paginator.offset, paginator.offset + paginator.limit)
         queryset = self.get_queryset()
-        filterset = self.filter_backends[0]().get_filterset(request, queryset, self)
-        if not filterset.is_valid():
-            raise translate_validation(filterset.errors)
-        statements = prepared(self, filterset, queryset)
+        filterset = self.filter_backends[0]().validated_filterset(request, queryset, self)
+        statements = None if filterset is None else prepared(self, filterset, queryset)
         if statements is not None:  # the statements of this shape of request, run with its values
-            statements, values = statements
-            page = statements.page(values, window, queryset.db)
+            statements, slots = statements
+            page = statements.page(slots, window, queryset.db)
             count = self._end_count(page)
-            paginator.count = statements.count(values, queryset.db) if count is None else count
+            paginator.count = statements.count(slots, queryset.db) if count is None else count
             return paginator.get_paginated_response(type(self).list_rows(page, request))
-        queryset = filterset.qs
+        queryset = queryset if filterset is None else filterset.qs
         count = None
         if is_search(queryset):  # at most SEARCH_MATCH_LIMIT matches, the newest: counted as they are found
             queryset, count, paginator.more_matches = newest_matches(queryset)
