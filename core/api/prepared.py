@@ -73,21 +73,30 @@ class Late(Expression):
         return f"Late({self.slot})"
 
 
+#: The field a value of each plain type is written to the database as (fields hold no state: shared by every read).
+_FIELDS = {"datetime": DateTimeField(), "date": DateField(), "str": CharField(), "int": IntegerField()}
+
+
+def _kind(value) -> str:
+    """The name of a plain value's type (a key of ``_FIELDS``), or ``Unpreparable``."""
+    if isinstance(value, dt.datetime):
+        return "datetime"
+    if isinstance(value, dt.date):
+        return "date"
+    if isinstance(value, str):
+        return "str"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return "int"
+    raise Unpreparable(type(value).__name__)
+
+
 def _late(value, values: list) -> tuple[Late, str]:
     """A placeholder for ``value`` (kept in ``values`` at its slot) and the name of its type, for the shape."""
     if isinstance(value, Model):
-        field = type(value)._meta.pk
-        kind = type(value)._meta.label
-    elif isinstance(value, dt.datetime):
-        field, kind = DateTimeField(), "datetime"
-    elif isinstance(value, dt.date):
-        field, kind = DateField(), "date"
-    elif isinstance(value, str):
-        field, kind = CharField(), "str"
-    elif isinstance(value, int) and not isinstance(value, bool):
-        field, kind = IntegerField(), "int"
+        field, kind = type(value)._meta.pk, type(value)._meta.label
     else:
-        raise Unpreparable(type(value).__name__)
+        kind = _kind(value)
+        field = _FIELDS[kind]
     values.append((value, field))
     return Late(len(values) - 1, field), kind
 
