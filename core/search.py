@@ -56,7 +56,7 @@ def is_search(queryset) -> bool:
     return RANK in queryset.query.annotations
 
 
-#: Rows of a search's filtered set walked, newest first, before its indexes are asked (``_newest_rows``).
+#: Rows of a search's filtered set walked, newest first, before its indexes are asked (``newest_statement``).
 WALK_ROWS = 10_000
 
 
@@ -70,30 +70,49 @@ def newest_matches(queryset, limit: int | None = None) -> tuple[object, int, boo
     is a bound on those ordering columns (at or after the last record kept), which the ordering's index serves.
     """
     limit = settings.SEARCH_MATCH_LIMIT if limit is None else limit
-    ordering = [(field.lstrip("-"), field.startswith("-")) for field in queryset.model._meta.ordering]
+    ordering = newest_ordering(queryset.model)
     rows = _newest_rows(queryset, ordering, limit + 1)
     if len(rows) <= limit:
         return queryset, len(rows), False
-    return queryset.filter(_at_or_after(ordering, rows[limit - 1])), limit, True
+    return queryset.filter(at_or_after(ordering, rows[limit - 1])), limit, True
+
+
+def newest_ordering(model) -> list[tuple[str, bool]]:
+    """The model's default ordering as (field, descending) pairs: its newest records come last."""
+    return [(field.lstrip("-"), field.startswith("-")) for field in model._meta.ordering]
 
 
 def _newest_rows(queryset, ordering: list[tuple[str, bool]], count: int) -> list[tuple]:
-    """The ordering columns of the ``count`` newest records of ``queryset``.
+    """The ordering columns of the ``count`` newest records of ``queryset`` (``newest_statement``)."""
+    statement = newest_statement(queryset, ordering, count) if is_postgres(queryset) else None
+    if statement is None:
+        fields = [field for field, _ in ordering]
+        newest = [field if descending else f"-{field}" for field, descending in ordering]
+        return list(queryset.order_by(*newest).values_list(*fields)[:count])
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(*statement)
+        return cursor.fetchall()
 
-    On PostgreSQL, in one statement of two steps. First the newest ``WALK_ROWS`` rows of the filtered set are
-    walked, newest first, and matched as they come: a word found in many records is found there, after a few
-    rows. Only when fewer than ``count`` match there does the planner answer from the search indexes (a rare
-    word). The walk is needed because PostgreSQL's estimate of a phrase or of words found together is the
-    product of each word's frequency: for a common phrase it expects a few hundred matches where there are
-    tens of thousands, and would read them all through the indexes to sort out the newest.
+
+def newest_statement(queryset, ordering: list[tuple[str, bool]], count: int) -> tuple[str, tuple] | None:
+    """The statement (SQL and parameters) of the ordering columns of the ``count`` newest records of
+    ``queryset``, a search's matches on PostgreSQL; None when the search is not one condition of its filters
+    (then the plain query answers).
+
+    One statement of two steps. First the newest ``WALK_ROWS`` rows of the filtered set are walked, newest first,
+    and matched as they come: a word found in many records is found there, after a few rows. Only when fewer than
+    ``count`` match there does the planner answer from the search indexes (a rare word). The walk is needed
+    because PostgreSQL's estimate of a phrase or of words found together is the product of each word's
+    frequency: for a common phrase it expects a few hundred matches where there are tens of thousands, and would
+    read them all through the indexes to sort out the newest.
     """
+    unmatched = queryset.all()
+    match = _match_condition(unmatched)
+    if match is None:
+        return None
     fields = [field for field, _ in ordering]
     newest = [field if descending else f"-{field}" for field, descending in ordering]
     everywhere = queryset.order_by(*newest).values_list(*fields)[:count]
-    unmatched = queryset.all()
-    match = _match_condition(unmatched) if is_postgres(queryset) else None
-    if match is None:
-        return list(everywhere)
     unmatched.query.where.children.remove(match)
     columns = {"tw_document": StoredDocument()}
     if CITED_COLUMN in queryset.query.annotations:
@@ -116,10 +135,7 @@ def _newest_rows(queryset, ordering: list[tuple[str, bool]], count: int) -> list
         f"SELECT {names} FROM found UNION SELECT {names} FROM ({everywhere_sql}) AS everywhere "
         f"WHERE (SELECT COUNT(*) FROM found) < %s ORDER BY {order} LIMIT %s"
     )
-    params = (*walked_params, *(words_params * len(columns)), count, *everywhere_params, count, count)
-    with compiler.connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+    return sql, (*walked_params, *(words_params * len(columns)), count, *everywhere_params, count, count)
 
 
 def _match_condition(queryset):
@@ -139,9 +155,9 @@ def _leaves_read_stored_document(node) -> set[bool]:
     return {isinstance(getattr(node, "lhs", None), StoredDocument)}
 
 
-def _at_or_after(ordering: list[tuple[str, bool]], values: tuple) -> Q:
-    """Records at or after ``values`` in the model's default ``ordering`` (each field ascending or descending):
-    the lexicographic comparison, field by field."""
+def at_or_after(ordering: list[tuple[str, bool]], values) -> Q:
+    """Records at or after ``values`` (values or expressions) in the model's default ``ordering`` (each field
+    ascending or descending): the lexicographic comparison, field by field."""
     condition, equal = Q(), Q()
     for (field, descending), value in zip(ordering, values, strict=True):
         condition |= equal & Q(**{f"{field}__{'lt' if descending else 'gt'}": value})
@@ -159,11 +175,14 @@ def search(queryset, text: str, *, fields: tuple[str, ...], citations=None, cite
 
     On PostgreSQL ``fields`` are those the table's ``search_document`` column is generated from (its
     migration names them). The results carry ``search_rank``: higher is better on PostgreSQL, 0 on SQLite.
-    Text with nothing searchable in it (blank, or only NUL characters) matches nothing.
+    Text with nothing searchable in it (blank, or only NUL characters) matches nothing. On PostgreSQL ``text`` may
+    also be an expression (a prepared read's placeholder, ``core.api.prepared``) standing for searchable text
+    (``searchable()``, not blank).
     """
-    text = searchable(text)
-    if not text:
-        return queryset.none().annotate(search_rank=Value(0.0))
+    if not isinstance(text, Expression):
+        text = searchable(text)
+        if not text:
+            return queryset.none().annotate(search_rank=Value(0.0))
     if is_postgres(queryset):
         from django.contrib.postgres.search import SearchQuery, SearchRank
 

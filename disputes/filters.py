@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from core.search import searchable
+
 from .api.fields import ActorIdentifierFormField
 from .choices import ActorKind, CaseForum, CaseStage, DisputeStatus, EventKind, EventLevel, SourceKind
 from .models import Actor, Case, Citation, Dispute, DisputeParty, Event, EventParticipant, Source
@@ -18,10 +20,16 @@ class ActorIdentifierFilter(django_filters.CharFilter):
 
 
 class SearchFilter(django_filters.CharFilter):
-    """``q``: full-text search through the model's ``search()`` queryset method, ranked."""
+    """``q``: full-text search through the model's ``search()`` queryset method, ranked.
+
+    A prepared read (``core.api.prepared``) gives the filter a placeholder standing for ``prepared_value(value)``.
+    """
+
+    #: The value a prepared read binds for ``value``: the text the search reads (``core.search.search``).
+    prepared_value = staticmethod(searchable)
 
     def filter(self, qs, value):
-        if not value or not value.strip():
+        if not value or (isinstance(value, str) and not value.strip()):
             return qs
         # Best matches first; an explicit ``ordering`` parameter still wins (it is applied later).
         return qs.search(value).order_by("-search_rank", *qs.model._meta.ordering)
@@ -132,8 +140,6 @@ class EventFilter(django_filters.FilterSet):
     case = CaseIdentifierFilter(field_name="case", help_text=_("Case id or reference, e.g. DS636."))
     q = SearchFilter(help_text=_("Full-text search of titles, summaries and source titles."))
     ordering = django_filters.OrderingFilter(fields=("date", "id", "title", "kind"))
-    #: Read through the ORM, not prepared (core.api.prepared): a search takes its own path.
-    unprepared_filters = ("q",)
 
     class Meta:
         model = Event

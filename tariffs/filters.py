@@ -69,9 +69,6 @@ class MeasureFilter(django_filters.FilterSet):
     )
     ordering = django_filters.OrderingFilter(fields=("announced_on", "id", "title", "type", "status"))
 
-    #: Read through the ORM, not prepared (core.api.prepared): a search takes its own path.
-    unprepared_filters = ("q",)
-
     class Meta:
         model = Measure
         fields = ["dispute", "imposed_by", "applies_to", "type", "status", "hs", "in_force_on", "on", "exporter", "q"]

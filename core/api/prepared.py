@@ -13,6 +13,10 @@ the same parameters), checked at its first read in a process. A shape that diffe
 its value or rewrites it, as ``startswith`` escapes a prefix) is never prepared: its reads go through the ORM as
 before, and the difference is logged. With ``PREPARED_READS_CHECK = "every"`` (the tests) every read is checked
 and a difference is an error. Only PostgreSQL reads are prepared.
+
+A search (``q``) is prepared too (``SearchStatements``): its newest matches are found first, as
+``core.search.newest_matches`` finds them, then its page among them; when more match than the list holds, the
+page is read among the newest with one more condition (at or after the last kept), checked at its first use.
 """
 
 from __future__ import annotations
@@ -29,9 +33,22 @@ from collections import OrderedDict
 from django.conf import settings
 from django.core.exceptions import FieldError
 from django.db import DatabaseError, connections
-from django.db.models import CharField, DateField, DateTimeField, Expression, IntegerField, Model
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    Expression,
+    F,
+    Func,
+    IntegerField,
+    Model,
+)
 from django_filters import OrderingFilter
 from django_filters.constants import EMPTY_VALUES
+
+from core import search
 
 logger = logging.getLogger(__name__)
 
@@ -115,6 +132,11 @@ def template(filterset) -> tuple[tuple, dict, list]:
             continue
         if name in unprepared:
             raise Unpreparable(name)
+        prepare = getattr(filterset.filters[name], "prepared_value", None)
+        if prepare is not None:  # the filter reads this of its value (a search, its searchable text)
+            value = prepare(value)
+            if value in EMPTY_VALUES:
+                raise Unpreparable(name)  # a filter may treat an empty value apart (nothing to search)
         if isinstance(filterset.filters[name], OrderingFilter) or isinstance(value, bool):
             cleaned[name] = value  # a checked choice: part of the shape itself
             shape.append((name, repr(value)))
@@ -134,6 +156,16 @@ def template(filterset) -> tuple[tuple, dict, list]:
 _PLACEHOLDER = re.compile(r"%%|%s")
 #: By raw database connection: the names of the statements PREPAREd on it (a new connection starts empty).
 _prepared_on: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+#: The statements in use, by name (``statement_text``).
+_named: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
+
+
+def statement_text(name: str) -> str | None:
+    """The text of the statement a logged ``EXECUTE name(…)`` runs (``$n``: its values), if it is in use here."""
+    statement = _named.get(name)
+    return statement.text if statement is not None else None
 
 
 def _listed(items) -> str:
@@ -172,6 +204,7 @@ class ServerStatement:
         if self.text is None:
             self.text = self._numbered(cursor)
             self.name = "tw_" + hashlib.sha256(self.text.encode()).hexdigest()[:24]
+            _named[self.name] = self
         if self.name in names:
             return True
         if connection.in_atomic_block and connection.needs_rollback:
@@ -249,6 +282,9 @@ class Statements:
         count_sql = f"SELECT COUNT(*) FROM ({inner_sql}) AS counted"  # noqa: S608  # nosec B608
         return cls(page_sql, page_params, names, count_sql, count_params, converters, types)
 
+    def read(self, slots: list, using: str) -> Read:
+        return Read(self, slots, using)
+
     def same_as(self, orm: Statements, slots: list) -> bool:
         """Whether these statements, with ``slots`` filled in, are ``orm``'s (the ORM's for the same request)."""
         return (
@@ -294,13 +330,178 @@ def _plain(sql: str) -> str:
     return sql.replace("(%s)", "%s")
 
 
-#: By (viewset class, database, shape): a shape's ``Statements``, or None when it is read through the ORM.
+class OneOf(Func):
+    """``column = ANY(array)``: one placeholder, however many ids."""
+
+    output_field = BooleanField()
+
+    def as_sql(self, compiler, connection, **extra):
+        column, column_params = compiler.compile(self.source_expressions[0])
+        array, array_params = compiler.compile(self.source_expressions[1])
+        return f"{column} = ANY({array})", [*column_params, *array_params]
+
+
+@functools.cache
+def ids_field():
+    from django.contrib.postgres.fields import ArrayField
+
+    return ArrayField(BigIntegerField())
+
+
+class _Bound(Expression):
+    """A value as one placeholder, as ``Late`` compiles (a ``Value`` of an array adds a cast)."""
+
+    def __init__(self, value, output_field):
+        super().__init__(output_field=output_field)
+        self.value = value
+
+    def as_sql(self, compiler, connection):
+        return "%s", [self.value]
+
+
+def _by_ids(queryset, ids) -> object:
+    """``queryset``'s records whose primary key is one of ``ids`` (a list, or a placeholder for one)."""
+    ids = ids if isinstance(ids, Late) else _Bound(ids, ids_field())
+    return queryset.order_by().filter(OneOf(F("pk"), ids))
+
+
+class Read:
+    """One request's read of a prepared shape: its page, and how many records the list holds."""
+
+    #: The list's length when the read knows it without counting (a search's matches), else None.
+    found: int | None = None
+    #: Whether more records match than the list holds (a search), else None.
+    more_matches: bool | None = None
+
+    def __init__(self, statements: Statements, slots: list, using: str):
+        self.statements, self.slots, self.using = statements, slots, using
+
+    def page(self, window: slice) -> list[dict]:
+        return self.statements.page(self.slots, window, self.using)
+
+    def count(self) -> int:
+        return self.statements.count(self.slots, self.using)
+
+    def same_as(self, view, orm) -> bool:
+        """Whether this read's statements are those the ORM builds for the same request (``orm``: its queryset)."""
+        return self.statements.same_as(Statements.of(view.values_of(orm), orm), self.slots)
+
+    #: Whether the statements this read runs were checked at an earlier read (a shape's are, once kept).
+    checked_before = True
+
+    def checked(self) -> None:
+        """This read's statements are the ORM's."""
+
+
+class SearchStatements:
+    """The statements of a search's shape (``core.search``): its newest matches first, then the page's ids and
+    rows when ranked, or the page's rows in the order asked. ``cut``: the same, for matches past the limit, cut at
+    the last one kept (whose ordering columns are more slots)."""
+
+    def __init__(self, newest, ordering, ordering_fields, whole: tuple, cut: tuple, types: tuple[str, ...]):
+        self.newest = ServerStatement(*newest, types)
+        self.newest_sql, self.newest_params = newest
+        self.ordering, self.ordering_fields = ordering, ordering_fields
+        self.whole, self.cut = whole, cut
+        #: The pages checked against the ORM's ("whole", "cut"): a shape's first read uses only one of them.
+        self.checked = set()
+
+    @classmethod
+    def of(cls, view, filtered, types: tuple[str, ...], connection) -> SearchStatements:
+        """The statements of ``filtered`` (a search's matches, its values placeholders)."""
+        limit = settings.SEARCH_MATCH_LIMIT
+        ordering = search.newest_ordering(filtered.model)
+        newest = search.newest_statement(filtered, ordering, limit + 1)
+        if newest is None:
+            raise Unpreparable("not one search condition")
+        fields = [filtered.model._meta.get_field(name) for name, _ in ordering]
+        after = [Late(len(types) + i, field) for i, field in enumerate(fields)]
+        cut_types = (*types, *(field.cast_db_type(connection) for field in fields))
+        return cls(
+            newest, ordering, fields, _search_page(view, filtered, types),
+            _search_page(view, filtered.filter(search.at_or_after(ordering, after)), cut_types), types,
+        )  # fmt: skip
+
+    def read(self, slots: list, using: str) -> SearchRead:
+        return SearchRead(self, slots, using)
+
+
+def _search_page(view, filtered, types: tuple[str, ...]) -> tuple:
+    """``(ranked, first, rows)``: when ranked, the page's ids (``first``) then their rows by id (``rows``, one more
+    slot: the ids); else the page's rows (``first``)."""
+    if not search.is_ranked(filtered):
+        return False, Statements.of(view.values_of(filtered), filtered, types), None
+    ids = filtered.values("pk")
+    rows = view.values_of(_by_ids(filtered, Late(len(types), ids_field())))
+    return True, Statements.of(ids, ids, types), Statements.of(rows, rows, (*types, "bigint[]"))
+
+
+class SearchRead(Read):
+    """A search's read: its newest matches are found first (at most ``SEARCH_MATCH_LIMIT``, counted as they are
+    found), as ``core.search.newest_matches`` finds them; the page is then read among them."""
+
+    def __init__(self, statements: SearchStatements, slots: list, using: str):
+        connection = connections[using]
+        limit = settings.SEARCH_MATCH_LIMIT
+        rows = statements.newest.rows(connection, slots)
+        self.request_slots = slots
+        self.last_kept = None
+        if len(rows) > limit:  # the list is cut at its limit-th newest match
+            self.last_kept = rows[limit - 1]
+            fields = zip(statements.ordering_fields, self.last_kept, strict=True)
+            slots = [*slots, *(field.get_db_prep_value(value, connection) for field, value in fields)]
+        super().__init__(statements, slots, using)
+        self.found, self.more_matches = min(len(rows), limit), len(rows) > limit
+        self.variant = "whole" if self.last_kept is None else "cut"
+        self.ranked, self.first, self.rows = getattr(statements, self.variant)
+
+    @property
+    def checked_before(self) -> bool:
+        return self.variant in self.statements.checked
+
+    def checked(self) -> None:
+        self.statements.checked.add(self.variant)
+
+    def page(self, window: slice) -> list[dict]:
+        if not self.ranked:
+            return self.first.page(self.slots, window, self.using)
+        # As ``ranked_page``: ranked on the ids alone, then only the page's rows read whole.
+        ids = [row["pk"] for row in self.first.page(self.slots, window, self.using)]
+        if not ids:
+            return []
+        rows = {row["id"]: row for row in self.rows.page([*self.slots, ids], slice(0, len(ids)), self.using)}
+        return [rows[pk] for pk in ids if pk in rows]
+
+    def count(self) -> int:
+        return self.found
+
+    def same_as(self, view, orm) -> bool:
+        statements = self.statements
+        newest = search.newest_statement(orm, statements.ordering, settings.SEARCH_MATCH_LIMIT + 1)
+        if newest is None or _plain(newest[0]) != _plain(statements.newest_sql):
+            return False
+        if _filled(statements.newest_params, self.request_slots) != list(newest[1]):
+            return False
+        if self.last_kept is not None:
+            orm = orm.filter(search.at_or_after(statements.ordering, self.last_kept))
+        if search.is_ranked(orm) != self.ranked:
+            return False
+        if not self.ranked:
+            return self.first.same_as(Statements.of(view.values_of(orm), orm), self.slots)
+        ids, sample = orm.values("pk"), [0]  # any ids: the statement's, with the same in its slot
+        rows = view.values_of(_by_ids(orm, sample))
+        return self.first.same_as(Statements.of(ids, ids), self.slots) and self.rows.same_as(
+            Statements.of(rows, rows), [*self.slots, sample]
+        )
+
+
+#: By (viewset class, database, shape, search limits): a shape's statements, or None when it is read through the ORM.
 _kept: OrderedDict = OrderedDict()
 
 
-def prepared(view, filterset, queryset) -> tuple[Statements, list] | None:
-    """The statements of this request's shape and its values as the database takes them, or None: read it through
-    the ORM (``filterset.qs``).
+def prepared(view, filterset, queryset) -> Read | None:
+    """This request's read through the statements of its shape, or None: read it through the ORM
+    (``filterset.qs``).
 
     ``filterset`` is validated; ``queryset`` is the view's unfiltered queryset; ``view.values_of`` turns a
     filtered queryset into the page's ``values()`` query.
@@ -311,41 +512,44 @@ def prepared(view, filterset, queryset) -> tuple[Statements, list] | None:
         shape, cleaned, values = template(filterset)
     except Unpreparable:
         return None
-    key = (type(view), queryset.db, shape)
+    key = (type(view), queryset.db, shape, settings.SEARCH_MATCH_LIMIT, search.WALK_ROWS)
     statements = _kept.get(key, _kept)
     if statements is None:
         return None
-    check = statements is _kept or settings.PREPARED_READS_CHECK == "every"
+    fresh = statements is _kept
     connection = connections[queryset.db]
     if statements is _kept:
         try:
             statements = _statements(view, filterset, queryset, cleaned, values, connection)
-        except (TypeError, ValueError, AttributeError, FieldError):
+        except (TypeError, ValueError, AttributeError, FieldError, Unpreparable):
             if settings.PREPARED_READS_CHECK == "every":
                 raise
             logger.exception("%s: the filters of %s cannot take placeholders.", type(view).__name__, shape)
             _keep(key, None)  # read through the ORM from now on
             return None
-    slots = slot_values(values, connection)
-    if check:
-        orm = filterset.qs
-        if not statements.same_as(Statements.of(view.values_of(orm), orm), slots):
+    read = statements.read(slot_values(values, connection), queryset.db)
+    if fresh or settings.PREPARED_READS_CHECK == "every" or not read.checked_before:
+        if not read.same_as(view, filterset.qs):
             message = f"{type(view).__name__}: the prepared statement of {shape} differs from the ORM's"
             if settings.PREPARED_READS_CHECK == "every":
                 raise PreparedReadMismatch(message)
             logger.warning("%s; this shape is read through the ORM.", message)
-            statements = None
+            statements = read = None
+        else:
+            read.checked()
     _keep(key, statements)
-    return (statements, slots) if statements is not None else None
+    return read
 
 
-def _statements(view, filterset, queryset, cleaned: dict, values: list, connection) -> Statements:
+def _statements(view, filterset, queryset, cleaned: dict, values: list, connection) -> Statements | SearchStatements:
     """The statements of a shape: the FilterSet's own filters run on placeholders (``cleaned``), the slots typed
     as ``values``' fields."""
     placeholder = type(filterset)(filterset.data, queryset=queryset, request=filterset.request)
     placeholder.form.cleaned_data = cleaned  # validated already, as ``filterset``
     filtered = placeholder.filter_queryset(queryset.all())
     types = tuple(field.cast_db_type(connection) for _, field in values)
+    if search.is_search(filtered):
+        return SearchStatements.of(view, filtered, types, connection)
     return Statements.of(view.values_of(filtered), filtered, types)
 
 

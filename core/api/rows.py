@@ -5,11 +5,11 @@ from collections import defaultdict
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
-from django.db.models import BigIntegerField, BooleanField, F, Func, Value
+from django.db.models import F
 
 from core.i18n import chosen
 
-from .prepared import ServerStatement, Slot
+from .prepared import Late, OneOf, ServerStatement, Slot, ids_field
 
 
 def base_url(request) -> str:
@@ -30,19 +30,7 @@ def grouped(queryset, key: str, columns: tuple[str, ...], build, ids=None) -> di
     return groups
 
 
-_ANY_MARKER = [-918_273_645_546_372_819]  # stands for the ids while a statement is compiled
 _compiled: dict = {}
-
-
-class _OneOf(Func):
-    """``column = ANY(array)``: one placeholder, however many ids."""
-
-    output_field = BooleanField()
-
-    def as_sql(self, compiler, connection, **extra):
-        column, column_params = compiler.compile(self.source_expressions[0])
-        array, array_params = compiler.compile(self.source_expressions[1])
-        return f"{column} = ANY({array})", [*column_params, *array_params]
 
 
 def rows_of(queryset, key: str, columns: tuple[str, ...], ids) -> list[tuple]:
@@ -63,15 +51,10 @@ def rows_of(queryset, key: str, columns: tuple[str, ...], ids) -> list[tuple]:
     cache_key = (queryset.db, queryset.model, tuple(queryset.query.order_by), key, columns)
     compiled = _compiled.get(cache_key)
     if compiled is None:
-        from django.contrib.postgres.fields import ArrayField
-
-        marker = Value(_ANY_MARKER, output_field=ArrayField(BigIntegerField()))
-        query = queryset.filter(_OneOf(F(key), marker))
+        query = queryset.filter(OneOf(F(key), Late(0, ids_field())))
         sql, params = query.values_list(key, *columns).query.sql_with_params()
-        positions = [i for i, param in enumerate(params) if param == _ANY_MARKER]
-        if len(positions) != 1:
+        if sum(isinstance(param, Slot) for param in params) != 1:
             raise ImproperlyConfigured(f"Cannot compile the nested rows of {queryset.model.__name__} by {key}.")
-        params = [Slot(0) if i == positions[0] else param for i, param in enumerate(params)]
         compiled = _compiled[cache_key] = ServerStatement(sql, params, ("bigint[]",))
     return compiled.rows(connection, [ids])
 

@@ -5,11 +5,12 @@ import hashlib
 
 from django import forms
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import ProtectedError
 from django.forms import BoundField
 from django.forms.utils import pretty_name
-from django.http import StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.utils import translation
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
@@ -17,6 +18,8 @@ from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
 from rest_framework import status, viewsets
 from rest_framework.exceptions import APIException
+from rest_framework.permissions import BasePermission
+from rest_framework.response import Response
 
 from core import data_version
 from core.search import is_ranked, is_search, newest_matches
@@ -266,6 +269,9 @@ class ApiViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
     #: Annotations a list query may carry (e.g. a value on a date) that its rows then include.
     annotated_columns: tuple[str, ...] = ()
     list_rows = None
+    #: With ``list_rows``: builds a record's detail from its list row (given as a page of one, as ``list_rows``
+    #: takes), for a detail that is its list row, or its list row and more; None: the serializer builds it.
+    detail_rows = None
 
     def get_serializer_class(self):
         if self.action in ("create", "update", "partial_update") and self.write_serializer_class:
@@ -276,7 +282,28 @@ class ApiViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
         return self.conditional(request, lambda: self._list(request, *args, **kwargs))
 
     def retrieve(self, request, *args, **kwargs):
-        return self.conditional(request, lambda: super(ApiViewSet, self).retrieve(request, *args, **kwargs))
+        return self.conditional(request, lambda: self._retrieve(request, *args, **kwargs))
+
+    def _retrieve(self, request, *args, **kwargs):
+        if self.detail_rows is None or not self._plain_object_permissions():
+            return super().retrieve(request, *args, **kwargs)
+        # As DRF's get_object, reading the record's list row instead of the model and its prefetched relations.
+        queryset = self.filter_queryset(self.get_queryset())
+        lookup = {self.lookup_field: self.kwargs[self.lookup_url_kwarg or self.lookup_field]}
+        try:
+            rows = list(queryset.filter(**lookup).prefetch_related(None).values(*self.list_columns)[:1])
+        except (TypeError, ValueError, ValidationError):
+            rows = []
+        if not rows:
+            raise Http404(f"No {queryset.model._meta.object_name} matches the given query.")
+        return Response(type(self).detail_rows(rows, request)[0])
+
+    def _plain_object_permissions(self) -> bool:
+        """Whether no permission checks an object beyond its view (then a detail needs no model instance)."""
+        return all(
+            type(permission).has_object_permission is BasePermission.has_object_permission
+            for permission in self.get_permissions()
+        )
 
     def _list(self, request, *args, **kwargs):
         renderer = request.accepted_renderer
@@ -291,12 +318,12 @@ class ApiViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
         window = slice(paginator.offset, paginator.offset + paginator.limit)
         queryset = self.get_queryset()
         filterset = self.filter_backends[0]().validated_filterset(request, queryset, self)
-        statements = None if filterset is None else prepared(self, filterset, queryset)
-        if statements is not None:  # the statements of this shape of request, run with its values
-            statements, slots = statements
-            page = statements.page(slots, window, queryset.db)
-            count = self._end_count(page)
-            paginator.count = statements.count(slots, queryset.db) if count is None else count
+        read = None if filterset is None else prepared(self, filterset, queryset)
+        if read is not None:  # the statements of this shape of request, run with its values
+            page = read.page(window)
+            count = read.found if read.found is not None else self._end_count(page)
+            paginator.count = read.count() if count is None else count
+            paginator.more_matches = read.more_matches
             return paginator.get_paginated_response(type(self).list_rows(page, request))
         queryset = queryset if filterset is None else filterset.qs
         count = None

@@ -2,6 +2,7 @@
 
 from types import SimpleNamespace
 
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from core.api.rows import RowShape, base_url, column, grouped, rows_of, translated_column
@@ -12,9 +13,17 @@ from disputes.api.rows import CITATION_COLUMNS, actor_brief, citation
 from disputes.api.serializers import API_PREFIX
 from disputes.models import Case
 from tariffs import rate_periods
-from tariffs.models import Measure, MeasureCitation, MeasureLink, ProductLine, RatePeriod
+from tariffs.models import (
+    Measure,
+    MeasureCitation,
+    MeasureExemption,
+    MeasureExemptionCitation,
+    MeasureLink,
+    ProductLine,
+    RatePeriod,
+)
 
-from .serializers import MeasureOnDateSerializer, MeasureSerializer
+from .serializers import ExemptionSerializer, MeasureOnDateSerializer, MeasureSerializer
 
 MEASURE_COLUMNS = (
     "id", "dispute__slug", "reference", "imposed_by__slug", "imposed_by__name", "imposed_by__code",
@@ -204,3 +213,18 @@ def measure_rows(page: list[dict], request) -> list[dict]:
         ),
     }  # fmt: skip
     return [(MEASURE_ON_DATE_SHAPE if "status_on_date" in row else MEASURE_SHAPE).build(row, fetched) for row in page]
+
+
+def measure_detail_rows(page: list[dict], request) -> list[dict]:
+    """The ``MeasureDetailSerializer`` shape of rows: as listed, then each measure's exemptions and remissions (few,
+    and shown by their serializer)."""
+    exemptions = list(
+        MeasureExemption.objects.filter(measure_id__in=[row["id"] for row in page]).prefetch_related(
+            Prefetch("citations", queryset=MeasureExemptionCitation.objects.select_related("source"))
+        )
+    )
+    shown = {}
+    data = ExemptionSerializer(exemptions, many=True, context={"request": request}).data
+    for exemption, exemption_data in zip(exemptions, data, strict=True):
+        shown.setdefault(exemption.measure_id, []).append(exemption_data)
+    return [{**row, "exemptions": shown.get(row["id"], [])} for row in measure_rows(page, request)]

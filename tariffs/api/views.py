@@ -19,7 +19,7 @@ from tariffs.models import (
 )
 from tariffs.selectors import exemptions, measures_for_display
 
-from .rows import MEASURE_COLUMNS, measure_rows
+from .rows import MEASURE_COLUMNS, measure_detail_rows, measure_rows
 from .serializers import MeasureDetailSerializer, MeasureOnDateSerializer, MeasureSerializer, MeasureWriteSerializer
 
 #: A measure's links by id, with the dispute of the far end (it may be another dispute).
@@ -51,6 +51,7 @@ class MeasureViewSet(HistoryMixin, ApiViewSet):
     csv_name = "measures"
     list_columns = MEASURE_COLUMNS
     list_rows = staticmethod(measure_rows)
+    detail_rows = staticmethod(measure_detail_rows)
     history_spec = MEASURE_REVISIONS
     page_kind = "measure"
     # The on-date annotations, when asked.

@@ -28,6 +28,9 @@ EVENTS = [
     {"date_after": "2025-03-01"}, {"date_before": "2019-12-31", "ordering": "-date"},
     {"limit": "5", "offset": "3"}, {"limit": "5", "offset": "10", "ordering": "kind"},
     {"kind": ["statement", "statement"]}, {"kind": ["statement", "announcement"]}, {"q": "canola"},
+    {"q": "canola", "kind": "announcement"}, {"q": "surtax", "ordering": "-date"}, {"q": "electric vehicles"},
+    {"q": "steel", "actor": "CA", "limit": "3", "offset": "2"}, {"q": "\"WTO panel\" -canola"},
+    {"q": "nothing-matches-this"},
 ]  # fmt: skip
 MEASURES = [
     {"imposed_by": "CN", "in_force_on": "2025-03-20"}, {"imposed_by": "CA", "in_force_on": "2024-10-01"},
@@ -38,6 +41,8 @@ MEASURES = [
     {"announced_before": "2024-12-31", "ordering": "title"}, {"limit": "2", "offset": "1"}, {"hs": "1205"},
     {"hs": "12"}, {"hs": "72", "imposed_by": "CA", "in_force_on": "2025-03-20"},
     {"dispute": "canada-china", "on": "2025-03-20", "ordering": "type"},
+    {"q": "steel"}, {"q": "canola", "in_force_on": "2025-03-20"}, {"q": "pork", "ordering": "title"},
+    {"q": "surtax", "imposed_by": "CA", "on": "2024-10-01", "exporter": "CN"}, {"q": "canola", "hs": "12"},
 ]  # fmt: skip
 
 
@@ -93,11 +98,62 @@ def test_the_same_shape_with_other_values_reuses_its_statements_and_answers_for_
 
 
 def test_shapes_that_are_not_prepared_are_read_through_the_orm(nothing_kept):
-    answer(EventViewSet, {"q": "canola"})  # a search: its own path
     answer(EventViewSet, {"kind": ["statement", "announcement"]})  # two values: walked in no fixed order
     assert prepared._kept == {}
     answer(EventViewSet, {"kind": "statement"})
     assert list(prepared._kept.values())[0] is not None
+
+
+@pytest.mark.parametrize(
+    ("viewset_class", "query"),
+    [
+        (EventViewSet, {"q": "canola"}), (EventViewSet, {"q": "canola", "ordering": "-date"}),
+        (EventViewSet, {"q": "canola", "limit": "2", "offset": "1"}),
+        (EventViewSet, {"q": "canola", "kind": "statement"}),
+        (MeasureViewSet, {"q": "canola"}), (MeasureViewSet, {"q": "canola", "in_force_on": "2025-03-20"}),
+        (MeasureViewSet, {"q": "canola", "ordering": "title", "limit": "2"}),
+    ],
+)  # fmt: skip
+def test_a_prepared_search_past_its_limit_answers_as_the_orm_does(settings, nothing_kept, viewset_class, query):
+    """More records match than the list holds: both read the newest matches, cut at the last one kept."""
+    settings.SEARCH_MATCH_LIMIT = 3
+    settings.PREPARED_READS_CHECK = "off"
+    expected = answer(viewset_class, query)
+    settings.PREPARED_READS_CHECK = "every"
+    first, again = answer(viewset_class, query), answer(viewset_class, query)
+    assert first == again == expected
+    if "kind" not in query:
+        assert expected["more_matches"] is True and expected["count"] == 3 and expected["results"]
+
+
+def test_a_search_shape_checks_the_page_past_its_limit_at_its_first_use(settings, nothing_kept, monkeypatch):
+    """A search's shape is kept after a read that holds every match; the first read of that shape past the limit
+    runs other statements (cut at the last match kept), and they are checked then, once."""
+    settings.PREPARED_READS_CHECK = "first"
+    settings.SEARCH_MATCH_LIMIT = 4
+    compared, same_as = [], prepared.SearchRead.same_as
+
+    def counted(read, *args):
+        compared.append(read.variant)
+        return same_as(read, *args)
+
+    monkeypatch.setattr(prepared.SearchRead, "same_as", counted)
+    few, many = answer(EventViewSet, {"q": "lobster"}), answer(EventViewSet, {"q": "canola"})
+    answer(EventViewSet, {"q": "ministerial"}), answer(EventViewSet, {"q": "steel"})
+    assert few["more_matches"] is False and many["more_matches"] is True
+    assert compared == ["whole", "cut"]
+    assert [value for key, value in prepared._kept.items() if key[0] is EventViewSet][0].checked == {"whole", "cut"}
+
+
+def test_a_search_for_nothing_searchable_is_read_through_the_orm(nothing_kept):
+    """Text that is only what no record can hold (a lone surrogate) searches nothing: the ORM's answer."""
+    from core.api.viewsets import with_form_class_kept
+    from disputes.filters import EventFilter
+
+    filterset = with_form_class_kept(EventFilter)({"q": "\ud800"}, queryset=Event.objects.all())
+    assert filterset.is_valid()
+    assert prepared.prepared(EventViewSet(), filterset, Event.objects.all()) is None
+    assert not filterset.qs.exists()
 
 
 class OddFilters(django_filters.FilterSet):
