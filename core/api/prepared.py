@@ -499,12 +499,13 @@ class SearchRead(Read):
 _kept: OrderedDict = OrderedDict()
 
 
-def prepared(view, filterset, queryset) -> Read | None:
+def prepared(view, filterset, queryset, *, searches: bool = True) -> Read | None:
     """This request's read through the statements of its shape, or None: read it through the ORM
     (``filterset.qs``).
 
     ``filterset`` is validated; ``queryset`` is the view's unfiltered queryset; ``view.values_of`` turns a
-    filtered queryset into the page's ``values()`` query.
+    filtered queryset into the page's ``values()`` query. ``searches=False``: None for a search (a whole-list
+    download holds every match, not the newest ``SEARCH_MATCH_LIMIT``).
     """
     if connections[queryset.db].vendor != "postgresql" or settings.PREPARED_READS_CHECK == "off":
         return None
@@ -527,6 +528,9 @@ def prepared(view, filterset, queryset) -> Read | None:
             logger.exception("%s: the filters of %s cannot take placeholders.", type(view).__name__, shape)
             _keep(key, None)  # read through the ORM from now on
             return None
+    if not searches and isinstance(statements, SearchStatements):
+        _keep(key, statements)  # a search's pages are checked at their first read (``SearchRead.checked_before``)
+        return None
     read = statements.read(slot_values(values, connection), queryset.db)
     if fresh or settings.PREPARED_READS_CHECK == "every" or not read.checked_before:
         if not read.same_as(view, filterset.qs):

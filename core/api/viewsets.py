@@ -355,8 +355,16 @@ class ApiViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
     def _stream_csv(self, renderer):
         offset = self.paginator.get_offset(self.request)  # validated like any page
         if self.list_rows is not None:  # the fast rows, a page of them at a time
-            queryset = self.values_of(self.filter_queryset(self.get_queryset()))[offset:]
             list_rows, request = type(self).list_rows, self.request
+            queryset = self.get_queryset()
+            filterset = self.filter_backends[0]().validated_filterset(request, queryset, self)
+            read = None if filterset is None else prepared(self, filterset, queryset, searches=False)
+            # A list that fits one page is read by its prepared statement; a longer one streams through a cursor
+            # from its start (one statement each way: never a list read in two parts that a write could split).
+            whole = None if read is None else read.page(slice(offset, offset + CSV_PAGE + 1))
+            if whole is not None and len(whole) <= CSV_PAGE:
+                return self._csv_response(renderer, iter(list_rows(whole, request)))
+            queryset = self.values_of(queryset if filterset is None else filterset.qs)[offset:]
             rows = (row for page in pages(queryset, CSV_PAGE) for row in list_rows(page, request))
             return self._csv_response(renderer, rows)
         queryset = self.filter_queryset(self.get_queryset())[offset:]

@@ -58,3 +58,24 @@ def test_a_whole_list_csv_holds_the_same_rows_as_its_pages(anonymous, canada_chi
     measures = body(anonymous.get("/api/v1/measures/", query)).decode("utf-8")
     assert measures == anonymous.get("/api/v1/measures/", {**query, "limit": 500}).content.decode("utf-8")
     assert measures.count("\n") > 3 and "rate_on_date" in measures.splitlines()[0]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"kind": "announcement"}, {"dispute": "canada-china", "offset": 3}, {"actor": "CN", "date_after": "2025-01-01"}],
+)
+def test_a_whole_list_csv_that_fits_one_page_holds_the_same_rows_as_its_page(anonymous, canada_china, query):
+    """A list that fits one page is read by its prepared statement (core.api.prepared), a longer one through a
+    cursor (above): the same rows either way."""
+    whole = body(anonymous.get("/api/v1/events/", {**query, "format": "csv"})).decode("utf-8")
+    paged = anonymous.get("/api/v1/events/", {**query, "format": "csv", "limit": 500}).content.decode("utf-8")
+    assert whole == paged and whole.count("\n") > 2
+
+
+def test_a_whole_list_csv_of_a_search_holds_every_match(anonymous, canada_china, settings):
+    """A search's page holds its newest SEARCH_MATCH_LIMIT matches; its whole-list download holds them all."""
+    settings.SEARCH_MATCH_LIMIT = 3
+    rows = list(
+        csv.DictReader(io.StringIO(body(anonymous.get("/api/v1/events/", {"q": "canola", "format": "csv"})).decode()))
+    )
+    assert len(rows) == Event.objects.search("canola").count() > 3
