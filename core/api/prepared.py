@@ -389,8 +389,8 @@ class Read:
     #: Whether the statements this read runs were checked at an earlier read (a shape's are, once kept).
     checked_before = True
 
-    def checked(self) -> None:
-        """This read's statements are the ORM's."""
+    def mark_checked(self) -> None:
+        """This read's statements were found to be the ORM's."""
 
 
 class SearchStatements:
@@ -459,7 +459,7 @@ class SearchRead(Read):
     def checked_before(self) -> bool:
         return self.variant in self.statements.checked
 
-    def checked(self) -> None:
+    def mark_checked(self) -> None:
         self.statements.checked.add(self.variant)
 
     def page(self, window: slice) -> list[dict]:
@@ -522,7 +522,10 @@ def prepared(view, filterset, queryset, *, searches: bool = True) -> Read | None
     if statements is _kept:
         try:
             statements = _statements(view, filterset, queryset, cleaned, values, connection)
-        except (TypeError, ValueError, AttributeError, FieldError, Unpreparable):
+        except Unpreparable:  # a shape the ORM reads (a search that is not one condition of the filters)
+            _keep(key, None)
+            return None
+        except (TypeError, ValueError, AttributeError, FieldError):
             if settings.PREPARED_READS_CHECK == "every":
                 raise
             logger.exception("%s: the filters of %s cannot take placeholders.", type(view).__name__, shape)
@@ -540,7 +543,7 @@ def prepared(view, filterset, queryset, *, searches: bool = True) -> Read | None
             logger.warning("%s; this shape is read through the ORM.", message)
             statements = read = None
         else:
-            read.checked()
+            read.mark_checked()
     _keep(key, statements)
     return read
 

@@ -15,6 +15,7 @@ from rest_framework.test import APIRequestFactory
 
 from core.api import prepared
 from disputes.api.views import EventViewSet
+from disputes.filters import SearchFilter
 from disputes.models import Event
 from tariffs.api.views import MeasureViewSet
 
@@ -235,3 +236,23 @@ def test_a_prepared_page_converts_columns_as_the_orm_does(canada_china):
     assert statements.converters  # there is something to convert
     got = statements.page([], slice(0, 3), connection.alias)
     assert got == list(values[:3]) and got[0]["extra"] == {"a": [1, 2]}
+
+
+class TwoSearches(django_filters.FilterSet):
+    """Two searches at once: not one search condition, so no newest-matches statement (``core.search``)."""
+
+    q = SearchFilter()
+    also = SearchFilter()
+
+    class Meta:
+        model = Event
+        fields = ["q", "also"]
+
+
+def test_a_search_that_is_not_one_condition_is_read_through_the_orm(settings, nothing_kept):
+    settings.PREPARED_READS_CHECK = "every"  # not an error: a shape the ORM reads
+    filterset = TwoSearches({"q": "canola", "also": "tariff"}, queryset=Event.objects.all())
+    assert filterset.is_valid()
+    assert prepared.prepared(EventViewSet(), filterset, Event.objects.all()) is None
+    assert list(prepared._kept.values()) == [None]
+    assert filterset.qs.exists()
