@@ -121,17 +121,15 @@ def _late(value, values: list) -> tuple[Late, str]:
 def template(filterset) -> tuple[tuple, dict, list]:
     """The shape of a validated ``filterset``'s request, its cleaned data with placeholders, and the values.
 
-    Raises ``Unpreparable`` for a filter the FilterSet names in ``unprepared_filters`` (given a value), a list of
-    more than one value (django-filter walks a set of them, in no fixed order), or a value of another type.
+    A filter with a ``prepared_value`` (a search) binds that of its value. Raises ``Unpreparable`` for a list of
+    more than one value (django-filter walks a set of them, in no fixed order), a value of another type, or a
+    ``prepared_value`` that is empty.
     """
-    unprepared = getattr(filterset, "unprepared_filters", ())
     shape, cleaned, values = [], {}, []
     for name, value in filterset.form.cleaned_data.items():
         if value in EMPTY_VALUES:
             cleaned[name] = value  # every filter skips an empty value
             continue
-        if name in unprepared:
-            raise Unpreparable(name)
         prepare = getattr(filterset.filters[name], "prepared_value", None)
         if prepare is not None:  # the filter reads this of its value (a search, its searchable text)
             value = prepare(value)
