@@ -27,8 +27,19 @@ def exemptions() -> tuple:
     """A measure's exemptions and remissions, each with its cited sources."""
     return (
         Prefetch("exemptions", queryset=MeasureExemption.objects.all()),
-        Prefetch("exemptions__citations", queryset=MeasureExemptionCitation.objects.select_related("source")),
+        Prefetch("exemptions__citations", queryset=_exemption_citations()),
     )
+
+
+def exemptions_of(measure_ids) -> QuerySet[MeasureExemption]:
+    """The exemptions and remissions of the measures ``measure_ids``, in their order, each with its cited sources."""
+    return MeasureExemption.objects.filter(measure_id__in=measure_ids).prefetch_related(
+        Prefetch("citations", queryset=_exemption_citations())
+    )
+
+
+def _exemption_citations() -> QuerySet[MeasureExemptionCitation]:
+    return MeasureExemptionCitation.objects.select_related("source")
 
 
 def links_in() -> Prefetch:

@@ -2,7 +2,6 @@
 
 from types import SimpleNamespace
 
-from django.db.models import Prefetch
 from django.utils import timezone
 
 from core.api.rows import RowShape, base_url, column, grouped, rows_of, translated_column
@@ -13,15 +12,8 @@ from disputes.api.rows import CITATION_COLUMNS, actor_brief, citation
 from disputes.api.serializers import API_PREFIX
 from disputes.models import Case
 from tariffs import rate_periods
-from tariffs.models import (
-    Measure,
-    MeasureCitation,
-    MeasureExemption,
-    MeasureExemptionCitation,
-    MeasureLink,
-    ProductLine,
-    RatePeriod,
-)
+from tariffs.models import Measure, MeasureCitation, MeasureLink, ProductLine, RatePeriod
+from tariffs.selectors import exemptions_of
 
 from .serializers import ExemptionSerializer, MeasureOnDateSerializer, MeasureSerializer
 
@@ -218,11 +210,7 @@ def measure_rows(page: list[dict], request) -> list[dict]:
 def measure_detail_rows(page: list[dict], request) -> list[dict]:
     """The ``MeasureDetailSerializer`` shape of rows: as listed, then each measure's exemptions and remissions (few,
     and shown by their serializer)."""
-    exemptions = list(
-        MeasureExemption.objects.filter(measure_id__in=[row["id"] for row in page]).prefetch_related(
-            Prefetch("citations", queryset=MeasureExemptionCitation.objects.select_related("source"))
-        )
-    )
+    exemptions = list(exemptions_of([row["id"] for row in page]))
     shown = {}
     data = ExemptionSerializer(exemptions, many=True, context={"request": request}).data
     for exemption, exemption_data in zip(exemptions, data, strict=True):
