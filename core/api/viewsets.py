@@ -316,9 +316,7 @@ class ApiViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
         paginator.limit = paginator.get_limit(request)
         paginator.offset = paginator.get_offset(request)
         window = slice(paginator.offset, paginator.offset + paginator.limit)
-        queryset = self.get_queryset()
-        filterset = self.filter_backends[0]().validated_filterset(request, queryset, self)
-        read = None if filterset is None else prepared(self, filterset, queryset)
+        queryset, filterset, read = self._prepared_read(request)
         if read is not None:  # the statements of this shape of request, run with its values
             page = read.page(window)
             count = read.found if read.found is not None else self._end_count(page)
@@ -340,6 +338,14 @@ class ApiViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
         paginator.count = queryset.count() if count is None else count
         return paginator.get_paginated_response(type(self).list_rows(page, request))
 
+    def _prepared_read(self, request, *, searches: bool = True):
+        """The view's unfiltered queryset, its FilterSet for this request (validated; None without one), and the
+        read through the statements of the request's shape (``core.api.prepared``; None: read it through the ORM)."""
+        queryset = self.get_queryset()
+        filterset = self.filter_backends[0]().validated_filterset(request, queryset, self)
+        read = None if filterset is None else prepared(self, filterset, queryset, searches=searches)
+        return queryset, filterset, read
+
     def _end_count(self, page: list) -> int | None:
         """The list's length when ``page`` holds its end (nothing to count), else None."""
         paginator = self.paginator
@@ -356,9 +362,7 @@ class ApiViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
         offset = self.paginator.get_offset(self.request)  # validated like any page
         if self.list_rows is not None:  # the fast rows, a page of them at a time
             list_rows, request = type(self).list_rows, self.request
-            queryset = self.get_queryset()
-            filterset = self.filter_backends[0]().validated_filterset(request, queryset, self)
-            read = None if filterset is None else prepared(self, filterset, queryset, searches=False)
+            queryset, filterset, read = self._prepared_read(request, searches=False)
             # A list that fits one page is read by its prepared statement; a longer one streams through a cursor
             # from its start (one statement each way: never a list read in two parts that a write could split).
             whole = None if read is None else read.page(slice(offset, offset + CSV_PAGE + 1))
