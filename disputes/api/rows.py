@@ -5,7 +5,7 @@ serializer instances. A row has exactly the serializer's fields (``EVENT_SHAPE``
 ``EventSerializer``, and fails without one), and a test renders both for the same page and compares them.
 """
 
-from core.api.rows import RowShape, base_url, column, grouped, translated_column
+from core.api.rows import NestedLists, RowShape, base_url, column, grouped_rows, translated_column
 from core.i18n import chosen, in_french
 from core.permalinks import record_url
 from disputes.models import EventCitation, EventParticipant
@@ -80,6 +80,11 @@ EVENT_SHAPE = RowShape(
 # The unfiltered, ordered rows each nested list is read from (``rows_of``): built once, not at every page.
 PARTICIPANTS = EventParticipant.objects.order_by("event_id", "id")
 EVENT_CITATIONS = EventCitation.objects.order_by("event_id", "id")
+#: A page's nested lists, read by one statement.
+EVENT_NESTED = NestedLists(
+    (PARTICIPANTS, "event_id", ("actor__slug", "actor__name", "actor__code", "actor__kind", "role", "actor__name_fr")),
+    (EVENT_CITATIONS, "event_id", CITATION_COLUMNS),
+)
 
 
 def event_rows(page: list[dict], request) -> list[dict]:
@@ -87,16 +92,13 @@ def event_rows(page: list[dict], request) -> list[dict]:
     ids = [row["id"] for row in page]
     base = base_url(request)
     french = in_french()  # once per page: the active language is slow to ask
+    participants, sources = EVENT_NESTED.read(ids)
     fetched = {
         "french": french,
-        "participants": grouped(
-            PARTICIPANTS,
-            "event_id",
-            ("actor__slug", "actor__name", "actor__code", "actor__kind", "role", "actor__name_fr"),
-            lambda r: {"actor": actor_brief(*r[:4], r[5], french=french), "role": r[4]},
-            ids=ids,
+        "participants": grouped_rows(
+            participants, lambda r: {"actor": actor_brief(*r[:4], r[5], french=french), "role": r[4]}
         ),
-        "sources": grouped(EVENT_CITATIONS, "event_id", CITATION_COLUMNS, citation, ids=ids),
+        "sources": grouped_rows(sources, citation),
         "base": base,
         "events_url": f"{base}{API_PREFIX}events/",
         "cases_url": f"{base}{API_PREFIX}cases/",

@@ -4,7 +4,7 @@ from types import SimpleNamespace
 
 from django.utils import timezone
 
-from core.api.rows import RowShape, base_url, column, grouped, rows_of, translated_column
+from core.api.rows import NestedLists, RowShape, base_url, column, grouped_rows, translated_column
 from core.formatting import plain_decimal
 from core.i18n import chosen, in_french
 from core.permalinks import record_url
@@ -98,12 +98,21 @@ LINES = ProductLine.objects.order_by("measure_id", "hs_code")
 CASES = Case.objects.order_by("measures__id", "initiated_on", "reference", "id")
 LINKS = MeasureLink.objects.order_by("from_measure_id", "type", "to_measure_id")
 MEASURE_CITATIONS = MeasureCitation.objects.order_by("measure_id", "id")
+#: A page's nested lists, read by one statement.
+MEASURE_NESTED = NestedLists(
+    (PERIODS, "measure_id", PERIOD_COLUMNS),
+    (TARGETS, "measure_id", ("actor__slug", "actor__name", "actor__code", "actor__kind", "actor__name_fr")),
+    (LINES, "measure_id", ("hs_code", "description", "basis", "description_fr")),
+    (CASES, "measures__id", ("reference",)),
+    (LINKS, "from_measure_id", ("type", "to_measure_id", "to_measure__dispute__slug", "contested", "note")),
+    (MEASURE_CITATIONS, "measure_id", CITATION_COLUMNS),
+)
 
 
-def _periods(ids, measures_url: str, today, french: bool) -> tuple[dict, dict]:
-    """The rate periods of the measures ``ids``, as the API shows them and as objects the rate rules read."""
+def _periods(rows, measures_url: str, today, french: bool) -> tuple[dict, dict]:
+    """The rate periods ``rows`` of a page's measures, as the API shows them and as objects the rate rules read."""
     shown, read = {}, {}
-    for measure_id, *values in rows_of(PERIODS, "measure_id", PERIOD_COLUMNS, ids):
+    for measure_id, *values in rows:
         p = SimpleNamespace(**dict(zip(PERIOD_COLUMNS, values, strict=True)))
         read.setdefault(measure_id, []).append(p)
         shown.setdefault(measure_id, []).append(
@@ -157,52 +166,33 @@ def measure_rows(page: list[dict], request) -> list[dict]:
     base = base_url(request)
     measures_url = f"{base}{API_PREFIX}measures/"
     french = in_french()  # once per page: the active language is slow to ask
-    shown_periods, periods = _periods(ids, measures_url, today, french)
+    period_rows, targets, lines, cases, links, sources = MEASURE_NESTED.read(ids)
+    shown_periods, periods = _periods(period_rows, measures_url, today, french)
     fetched = {
         "french": french,
         "base": base,
         "measures_url": measures_url,
         "periods": shown_periods,
         "totals": _totals(page, periods),
-        "targets": grouped(
-            TARGETS,
-            "measure_id",
-            ("actor__slug", "actor__name", "actor__code", "actor__kind", "actor__name_fr"),
-            lambda r: actor_brief(*r, french=french),
-            ids=ids,
-        ),
-        "lines": grouped(
-            LINES,
-            "measure_id",
-            ("hs_code", "description", "basis", "description_fr"),
+        "targets": grouped_rows(targets, lambda r: actor_brief(*r, french=french)),
+        "lines": grouped_rows(
+            lines,
             lambda r: {
                 "hs_code": r[0],
                 "description": chosen(r[1], r[3], french),
                 "basis": r[2],
                 "description_fr": r[3],
             },
-            ids=ids,
         ),
-        "cases": grouped(
-            CASES,
-            "measures__id",
-            ("reference",),
-            lambda r: r[0],
-            ids=ids,
-        ),
-        "links": grouped(
-            LINKS,
-            "from_measure_id",
-            ("type", "to_measure_id", "to_measure__dispute__slug", "contested", "note"),
+        "cases": grouped_rows(cases, lambda r: r[0]),
+        "links": grouped_rows(
+            links,
             lambda r: {
                 "type": r[0], "measure": r[1], "measure_url": f"{measures_url}{r[1]}/", "measure_dispute": r[2],
                 "contested": r[3], "note": r[4],
             },
-            ids=ids,
         ),
-        "sources": grouped(
-            MEASURE_CITATIONS, "measure_id", CITATION_COLUMNS, citation, ids=ids
-        ),
+        "sources": grouped_rows(sources, citation),
     }  # fmt: skip
     return [(MEASURE_ON_DATE_SHAPE if "status_on_date" in row else MEASURE_SHAPE).build(row, fetched) for row in page]
 
