@@ -133,6 +133,9 @@ def main() -> int:
     database_url = f"{SERVER}/{DATABASE}"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
     env["API_ANON_READ_RATE"] = "off"  # the load test measures serving, not throttling
+    # Both gunicorns write their access log lines to /dev/null (the bare one's stdout is DEVNULL): through honcho,
+    # which relays every line of the stack's, the stack paid 0.3 ms of CPU a request that the bare handler did not.
+    env["ACCESS_LOG"] = os.devnull
     stack = subprocess.Popen(  # noqa: S603
         [shutil.which("make") or "make", "-s", "stack", f"PORT={port}", f"STACK_DATABASE_URL={database_url}"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
