@@ -143,7 +143,9 @@ if _db["ENGINE"] not in ("django.db.backends.sqlite3", "django.db.backends.postg
     raise ImproperlyConfigured(f"DATABASE_URL must point to PostgreSQL or SQLite, not {_db['ENGINE']!r}.")
 if _db["ENGINE"] == "django.db.backends.postgresql":
     _db["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
-    _db["CONN_HEALTH_CHECKS"] = True
+    # A kept connection is checked at each request's start without a round trip (tradewatch/db_health.py), not by
+    # Django's SELECT 1.
+    _db["CONN_HEALTH_CHECKS"] = False
     # A down or frozen server fails a request within seconds instead of holding it until gunicorn
     # kills the worker: bounded connecting, statements the server cancels, keepalives and
     # tcp_user_timeout for a host that vanished; for a server that accepts TCP but never answers,
