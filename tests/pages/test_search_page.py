@@ -80,3 +80,32 @@ def test_a_search_costs_the_same_queries_however_many_records_match(client):
     # One query for actors and for cases; three for the ranked events and measures (their newest matches counted,
     # the page's ids ranked, then the page read by key), which keeps a broad search from holding every match whole.
     assert queries() == few == 8
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    ("language", "params"),
+    [
+        ("en", {"q": "canola"}),
+        ("en", {"q": "canola", "events_page": "2", "measures_page": "2"}),
+        ("fr", {"q": "canola"}),
+        ("en", {"q": '"anti-dumping" -steel'}),
+        ("en", {"q": "WTO panel"}),
+        ("en", {"q": "zzzunheardof"}),
+    ],
+)
+def test_the_prepared_statements_show_what_the_orm_shows(client, settings, language, params):
+    with CaptureQueriesContext(connection) as captured:
+        prepared = get(client, f"/{language}/search/", **params)
+    assert sum(query["sql"].startswith("EXECUTE") for query in captured.captured_queries) >= 2  # events, measures
+    settings.PREPARED_READS_CHECK = "off"  # nothing prepared: every type through the ORM, as before
+    assert get(client, f"/{language}/search/", **params) == prepared
+
+
+@pytest.mark.postgres
+def test_past_the_limit_the_prepared_page_lists_the_newest_as_the_orm_does(client, settings):
+    settings.SEARCH_MATCH_LIMIT = 5
+    prepared = get(client, "/en/search/", q="canola", events_page="2")
+    assert 'data-more-matches="events"' in prepared
+    settings.PREPARED_READS_CHECK = "off"
+    assert get(client, "/en/search/", q="canola", events_page="2") == prepared
