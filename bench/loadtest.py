@@ -10,7 +10,8 @@ events list with a session cookie (of nobody), which the cache never serves: eve
 The ``varied_uncached`` target is what journalists do: a wrk script (bench/varied.lua) rotates through
 ``journalist_queries()`` (measure filters by side, type, HS prefix and date in force; event filters by kind,
 actor and date window; search words; orderings; offsets; CSV), with the same cookie so none is served from
-the response cache. Target: throughput ≥ 0.5× the bare handler's, p99 ≤ 6× p50, 0 errors.
+the response cache. Target: throughput ≥ 0.5× the bare handler's, p99 ≤ 6× p50, 0 errors. For information, two
+more runs measure the floor under any read through the stack: the API root (no statement) and a list of one event.
 """
 
 from __future__ import annotations
@@ -163,6 +164,10 @@ def main() -> int:
             "api_events_uncached": f"{base}/api/v1/events/?limit=50",
             # Journalists' varied reads, none from the cache (see journalist_queries()).
             "varied_uncached": base,
+            # For information, the floor under any read of the API here: the API root (no statement, the same
+            # middleware, routing and DRF dispatch) and the cheapest list read (one event, its nested lists).
+            "api_root_uncached": f"{base}/api/v1/",
+            "one_event_uncached": f"{base}/api/v1/events/?kind=leader_call&limit=1",
         }
         queries = journalist_queries(measure_id)
         for path in queries:  # every query answers 200 before it is timed
@@ -217,6 +222,12 @@ def main() -> int:
         f"(target ≥ 0.5) {'OK' if varied >= 0.5 else 'MISSED'}"
     )
     ok &= varied >= 0.5
+    bare = results["bare_wsgi_events"]["throughput_rps"]
+    print(
+        f"for information, through the same stack: the API root (no statement) / bare handler = "
+        f"{results['api_root_uncached']['throughput_rps'] / bare:.2f}; a list of one event / bare handler = "
+        f"{results['one_event_uncached']['throughput_rps'] / bare:.2f}"
+    )
     out = ROOT / "bench" / "results" / "loadtest.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(
