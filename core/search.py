@@ -99,12 +99,14 @@ def newest_statement(queryset, ordering: list[tuple[str, bool]], count: int) -> 
     ``queryset``, a search's matches on PostgreSQL; None when the search is not one condition of its filters
     (then the plain query answers).
 
-    One statement of two steps. First the newest ``WALK_ROWS`` rows of the filtered set are walked, newest first,
-    and matched as they come: a word found in many records is found there, after a few rows. Only when fewer than
-    ``count`` match there does the planner answer from the search indexes (a rare word). The walk is needed
-    because PostgreSQL's estimate of a phrase or of words found together is the product of each word's
-    frequency: for a common phrase it expects a few hundred matches where there are tens of thousands, and would
-    read them all through the indexes to sort out the newest.
+    One statement of three steps. First the newest rows of the filtered set are walked, newest first, and matched as
+    they come: a word found in many records is found there, after a few rows. The walk is needed because
+    PostgreSQL's estimate of a phrase or of words found together is the product of each word's frequency: for a
+    common phrase it expects a few hundred matches where there are tens of thousands, and would read them all
+    through the indexes to sort out the newest. The first fifth of the walk is a sample: when it holds so few
+    matches that the whole walk (``WALK_ROWS``) would not find ``count`` (a rare word), the walk stops there;
+    otherwise it goes on from where the sample ended, until ``count`` match. Only when fewer than ``count`` were
+    found does the planner answer from the search indexes, which serve a rare word at once.
     """
     unmatched = queryset.all()
     match = _match_condition(unmatched)
@@ -117,7 +119,8 @@ def newest_statement(queryset, ordering: list[tuple[str, bool]], count: int) -> 
     columns = {"tw_document": StoredDocument()}
     if CITED_COLUMN in queryset.query.annotations:
         columns["tw_cited"] = StoredDocument(CITED_COLUMN)
-    walked = unmatched.annotate(**columns).order_by(*newest).values_list(*fields, *columns)[:WALK_ROWS]
+    walked = unmatched.annotate(**columns).order_by(*newest).values_list(*fields, *columns)
+    sample_rows = max(1, WALK_ROWS // 5)
     compiler = queryset.query.get_compiler(queryset.db)
     words_sql, words_params = compiler.compile(queryset.query.annotations[RANK].get_source_expressions()[1])
     quote = compiler.connection.ops.quote_name
@@ -126,16 +129,33 @@ def newest_statement(queryset, ordering: list[tuple[str, bool]], count: int) -> 
         f"{quote(queryset.model._meta.get_field(field).column)} {'ASC' if descending else 'DESC'}"
         for field, descending in ordering
     )
-    matched = " OR ".join(f"{quote(column)} @@ {words_sql}" for column in columns)
-    walked_sql, walked_params = walked.query.sql_with_params()
+    # The words parsed once per statement (a subquery), not at every row walked: with the words a placeholder, as
+    # in a prepared statement, PostgreSQL parsed them again for each row.
+    matched = "(" + " OR ".join(f"{quote(column)} @@ (SELECT {words_sql})" for column in columns) + ")"
+    sample_sql, sample_params = walked[:sample_rows].query.sql_with_params()
     everywhere_sql, everywhere_params = everywhere.query.sql_with_params()
+    words = tuple(words_params * len(columns))
     # Names come from model metadata and this module, never from a request; the words are parameters.
-    sql = (
-        f"WITH found AS (SELECT {names} FROM ({walked_sql}) AS walked WHERE {matched} ORDER BY {order} LIMIT %s) "  # noqa: S608  # nosec B608
-        f"SELECT {names} FROM found UNION SELECT {names} FROM ({everywhere_sql}) AS everywhere "
+    sql = f"WITH sample AS (SELECT {names} FROM ({sample_sql}) AS walked WHERE {matched} ORDER BY {order} LIMIT %s), "  # noqa: S608  # nosec B608
+    params = (*sample_params, *words, count)
+    if sample_rows < WALK_ROWS:
+        rest_sql, rest_params = walked[sample_rows:WALK_ROWS].query.sql_with_params()
+        # Walked on only when the sample found some, but not all: as many as it found in a fifth of the walk,
+        # the whole walk would find ``count``.
+        sql += (
+            f"rest AS (SELECT {names} FROM ({rest_sql}) AS walked WHERE {matched} "  # noqa: S608  # nosec B608
+            f"AND (SELECT COUNT(*) FROM sample) BETWEEN %s AND %s "
+            f"ORDER BY {order} LIMIT (SELECT %s - COUNT(*) FROM sample)), "
+            f"found AS (SELECT {names} FROM sample UNION ALL SELECT {names} FROM rest) "
+        )
+        params += (*rest_params, *words, -(-count * sample_rows // WALK_ROWS), count - 1, count)
+    else:
+        sql += f"found AS (SELECT {names} FROM sample) "  # noqa: S608  # nosec B608
+    sql += (
+        f"SELECT {names} FROM found UNION SELECT {names} FROM ({everywhere_sql}) AS everywhere "  # noqa: S608  # nosec B608
         f"WHERE (SELECT COUNT(*) FROM found) < %s ORDER BY {order} LIMIT %s"
     )
-    return sql, (*walked_params, *(words_params * len(columns)), count, *everywhere_params, count, count)
+    return sql, (*params, *everywhere_params, count, count)
 
 
 def _match_condition(queryset):
