@@ -211,3 +211,36 @@ def test_two_searches_chained_keep_both_conditions(kelp, monkeypatch):
     queryset, count, more = core.search.newest_matches(both, limit=10)
     assert count == 2 and not more  # January and May say both words; December's seaweed is no kelp
     assert set(queryset.values_list("pk", flat=True)) == {events[0].pk, events[4].pk}
+
+
+#: Which of 30 events, newest first, say "kelp": none of the newest, a few, many, every one, and one old one.
+PATTERNS = {
+    "rare, old": {29},
+    "none among the newest": {12, 17, 20, 23, 26, 29},
+    "sparse": {1, 9, 15, 21, 28},
+    "one in the first fifth, more after": {1, 6, 7, 8, 9, 11, 14, 18, 24},
+    "dense": set(range(0, 30, 2)),
+    "every one": set(range(30)),
+}
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("pattern", PATTERNS)
+@pytest.mark.parametrize("walk", [1, 2, 5, 10, 12, 30, 10_000])
+@pytest.mark.parametrize("limit", [1, 3, 4, 8])
+def test_the_walk_its_sample_and_the_indexes_find_the_same_newest_matches(monkeypatch, pattern, walk, limit):
+    """However the statement gets there (a sample that finds enough, a sample that promises enough and a walk on
+    from where it ended, or too few and the indexes), its newest matches are the plain query's."""
+    import core.search
+
+    dispute = DisputeFactory(slug="kelp-coast")
+    day = dt.date(2025, 12, 31)
+    for age in range(30):
+        title = "Kelp talks" if age in PATTERNS[pattern] else "Seaweed talks"
+        EventFactory(dispute=dispute, date=day - dt.timedelta(days=age), title=title, summary="")
+    monkeypatch.setattr(core.search, "WALK_ROWS", walk)
+    matches = Event.objects.filter(dispute=dispute).search("kelp")
+    newest = list(matches.order_by("-date", "-id").values_list("date", "id")[: limit + 1])
+    assert core.search._newest_rows(matches, core.search.newest_ordering(Event), limit + 1) == newest
+    queryset, count, more = core.search.newest_matches(matches, limit=limit)
+    assert (count, more) == (min(limit, len(PATTERNS[pattern])), len(PATTERNS[pattern]) > limit)
