@@ -113,7 +113,9 @@ class NestedLists:
             try:
                 types = _column_types(connection, sql, list_params)
             except DatabaseError:
-                return None  # not kept: a failed transaction, say; read list by list this time
+                if connection.in_atomic_block:
+                    raise  # the transaction is broken: as any statement's error (ServerStatement's PREPARE alike)
+                return None  # not kept: read list by list this time
             if any(oid not in _FROM_JSON for oid in types):
                 self._combined[connection.alias] = None
                 return None
