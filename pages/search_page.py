@@ -96,11 +96,20 @@ def page_of(queryset, number: int, size: int = PAGE_SIZE, total: int | None = No
         if not rows and number > 1:
             number, rows = 1, list(counted[:size])
         return Page(rows, number, Paginator(range(rows[0].total_found if rows else 0), size))
-    total = queryset.count() if total is None else total
+
+    def ranked(window: slice) -> list:
+        ids = list(queryset.values_list("pk", flat=True)[window])
+        records = {record.pk: record for record in queryset.order_by().filter(pk__in=ids)}
+        return [records[pk] for pk in ids if pk in records]
+
+    return _counted_page(ranked, queryset.count() if total is None else total, number, size)
+
+
+def _counted_page(read, total: int, number: int, size: int) -> Page:
+    """Page ``number`` of a list of ``total`` records (the first when past the last); ``read(window)``: its
+    records."""
     number = number if (number - 1) * size < total else 1
-    ids = list(queryset.values_list("pk", flat=True)[(number - 1) * size : number * size])
-    records = {record.pk: record for record in queryset.order_by().filter(pk__in=ids)}
-    return Page([records[pk] for pk in ids if pk in records], number, Paginator(range(total), size))
+    return Page(read(slice((number - 1) * size, number * size)), number, Paginator(range(total), size))
 
 
 def search(text: str, params) -> list[Results]:
@@ -125,7 +134,4 @@ def search(text: str, params) -> list[Results]:
 
 def prepared_page(read, reader, number: int, size: int = PAGE_SIZE) -> Page:
     """Page ``number`` of a prepared read (the first when past the last), its records as ``reader`` shapes them."""
-    total = read.count()
-    number = number if (number - 1) * size < total else 1
-    rows = read.page(slice((number - 1) * size, number * size))
-    return Page([reader.record(row) for row in rows], number, Paginator(range(total), size))
+    return _counted_page(lambda window: [reader.record(row) for row in read.page(window)], read.count(), number, size)
