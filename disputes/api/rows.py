@@ -1,6 +1,6 @@
 """List rows built straight from ``values()`` queries: the fast path of the busiest list endpoints.
 
-A page costs a fixed number of queries (the page, then one per nested list) and no model or
+A page costs a fixed number of queries (the page, then one for all its nested lists) and no model or
 serializer instances. A row has exactly the serializer's fields (``EVENT_SHAPE`` builds one per field of
 ``EventSerializer``, and fails without one), and a test renders both for the same page and compares them.
 """
